@@ -1,0 +1,1 @@
+"""Custom actions of the Lantern bot (run by `rasa run actions`)."""

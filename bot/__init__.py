@@ -1,0 +1,1 @@
+"""Lantern: screening logic for a victim-support chatbot (independent of Rasa)."""

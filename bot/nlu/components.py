@@ -1,0 +1,210 @@
+"""Rasa graph components for screening: a thin layer over `multilabel` and `bot.places`.
+
+Registered in `config.yml` as `bot.nlu.components.ScreeningClassifier` and
+`bot.nlu.components.PlaceExtractor`. They add these keys to every parse result:
+`red_flags`, `flag_scores`, `urgent`, `urgent_score`, `stage`, `stage_scores`,
+`about_other`, `about_other_score`, `country`, `home_country`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text, Type
+
+import scipy.sparse as sp
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.featurizer import Featurizer
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.contract import Stage
+from bot.nlu.multilabel import ModelConfig, Prediction, ScreeningModel
+from bot.nlu.targets import targets_from_metadata
+from bot.places import locate_places
+
+logger = logging.getLogger(__name__)
+
+
+def _sentence_blocks(messages: List[Message], origins: List[Text]) -> List[sp.csr_matrix]:
+    """One sparse matrix per featurizer (by origin), one row per message."""
+    rows: Dict[Text, List[sp.csr_matrix]] = {origin: [] for origin in origins}
+    widths: Dict[Text, int] = {}
+    for message in messages:
+        found = {
+            f.origin: f.features
+            for f in message.features
+            if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
+        }
+        for origin in origins:
+            if origin in found:
+                widths[origin] = found[origin].shape[1]
+            rows[origin].append(found.get(origin))
+    blocks = []
+    for origin in origins:
+        width = widths.get(origin, 0)
+        blocks.append(
+            sp.vstack(
+                [r if r is not None else sp.csr_matrix((1, width)) for r in rows[origin]]
+            ).tocsr()
+            if width
+            else sp.csr_matrix((len(messages), 0))
+        )
+    return blocks
+
+
+def _origins(messages: List[Message]) -> List[Text]:
+    """The featurizers that gave sparse sentence features, in a stable order."""
+    seen: Dict[Text, None] = {}
+    for message in messages:
+        for f in message.features:
+            if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse():
+                seen.setdefault(f.origin, None)
+    return sorted(seen)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
+)
+class ScreeningClassifier(GraphComponent):
+    """Multi-label red flags plus `urgent`, `stage` and `about_other` for each message."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        """Featurizers must run first."""
+        return [Featurizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Defaults of the hyper-parameters (see `ModelConfig`)."""
+        defaults = ModelConfig()
+        return {"c": defaults.c, "folds": defaults.folds, "urgent_beta": defaults.urgent_beta}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[ScreeningModel] = None,
+        origins: Optional[List[Text]] = None,
+    ) -> None:
+        self._config = ModelConfig(
+            c=float(config["c"]), folds=int(config["folds"]), urgent_beta=float(config["urgent_beta"])
+        )
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
+        self._origins = origins or []
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ScreeningClassifier":
+        """An untrained component."""
+        return cls({**cls.get_default_config(), **config}, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit the screening model on every example with text."""
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        targets = [targets_from_metadata(m.get("metadata")) for m in examples]
+        self._origins = _origins(examples)
+        self._model = ScreeningModel.fit(
+            _sentence_blocks(examples, self._origins), targets, self._config
+        )
+        with self._model_storage.write_to(self._resource) as directory:
+            self._model.save(directory)
+            (directory / "origins.txt").write_text("\n".join(self._origins), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "ScreeningClassifier":
+        """Load the trained model, or an untrained component if none was saved."""
+        config = {**cls.get_default_config(), **config}
+        try:
+            with model_storage.read_from(resource) as directory:
+                origins = (directory / "origins.txt").read_text(encoding="utf-8").split("\n")
+                return cls(config, model_storage, resource, ScreeningModel.load(directory), origins)
+        except (ValueError, FileNotFoundError):
+            logger.warning("No trained screening model found; messages get no flags.")
+            return cls(config, model_storage, resource)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Add the screening labels to each message's parse result."""
+        if self._model is None or not messages:
+            for message in messages:
+                _set_labels(message, None)
+            return messages
+        predictions = self._model.predict(_sentence_blocks(messages, self._origins))
+        for message, prediction in zip(messages, predictions):
+            _set_labels(message, prediction if message.get(TEXT, "").strip() else None)
+        return messages
+
+
+def _set_labels(message: Message, prediction: Optional[Prediction]) -> None:
+    """Write a prediction (or "nothing detected") into the message's output."""
+    if prediction is None:
+        values: Dict[Text, Any] = {
+            "red_flags": [],
+            "flag_scores": {},
+            "urgent": False,
+            "urgent_score": 0.0,
+            "stage": Stage.NONE.value,
+            "stage_scores": {},
+            "about_other": False,
+            "about_other_score": 0.0,
+        }
+    else:
+        values = {
+            "red_flags": [
+                {"name": flag, "score": prediction.flag_scores[flag]} for flag in prediction.flags
+            ],
+            "flag_scores": prediction.flag_scores,
+            "urgent": prediction.urgent,
+            "urgent_score": prediction.urgent_score,
+            "stage": prediction.stage,
+            "stage_scores": prediction.stage_scores,
+            "about_other": prediction.about_other,
+            "about_other_score": prediction.about_other_score,
+        }
+    for key, value in values.items():
+        message.set(key, value, add_to_output=True)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
+)
+class PlaceExtractor(GraphComponent):
+    """Adds `country` and `home_country` (ISO 3166-1 alpha-2) from the places named."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "PlaceExtractor":
+        """The extractor needs no training: it reads the gazetteer."""
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Add the places of each message to its parse result."""
+        for message in messages:
+            places = locate_places(message.get(TEXT) or "")
+            message.set("country", places.country, add_to_output=True)
+            message.set("home_country", places.home_country, add_to_output=True)
+        return messages

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Find Python 3.10, create (once) the virtualenv keyed by the lock file's hash, and
+# print its path. Everything heavy lives outside the clone, in $LANTERN_CACHE.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cache="${LANTERN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lantern}"
+lock="$here/requirements.lock"
+
+find_python() {
+    local candidates=()
+    [ -n "${LANTERN_PYTHON:-}" ] && candidates+=("$LANTERN_PYTHON")
+    if command -v pyenv >/dev/null 2>&1; then
+        local root; root="$(pyenv root)"
+        for dir in $(ls -d "$root"/versions/3.10.* 2>/dev/null | sort -rV); do
+            candidates+=("$dir/bin/python3.10")
+        done
+    fi
+    for dir in $(ls -d "$HOME"/.pyenv/versions/3.10.* 2>/dev/null | sort -rV); do
+        candidates+=("$dir/bin/python3.10")
+    done
+    candidates+=(python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10)
+    for py in "${candidates[@]}"; do
+        if command -v "$py" >/dev/null 2>&1 \
+            && "$py" -c 'import sys, venv; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then
+            command -v "$py"
+            return 0
+        fi
+    done
+    return 1
+}
+
+if ! python="$(find_python)"; then
+    cat >&2 <<'MSG'
+Lantern needs Python 3.10 (Rasa 3.6 does not install on 3.11 or newer), and none was found.
+Install it, then run the command again:
+  - with pyenv:   pyenv install 3.10.13
+  - on Debian/Ubuntu: sudo apt-get install python3.10 python3.10-venv (deadsnakes PPA on Ubuntu)
+  - or point to one: LANTERN_PYTHON=/path/to/python3.10 make run
+MSG
+    exit 1
+fi
+
+key="$( (cat "$lock"; "$python" -c 'import sys; print(sys.version)') | sha256sum | cut -c1-16)"
+venv="$cache/venv-$key"
+
+if [ ! -f "$venv/.complete" ]; then
+    echo "lantern: creating the Python environment in $venv (first run: a few minutes)" >&2
+    rm -rf "$venv"
+    mkdir -p "$cache"
+    "$python" -m venv "$venv"
+    "$venv/bin/pip" install --quiet --upgrade "pip==24.0" >&2
+    "$venv/bin/pip" install --quiet --no-deps -r "$lock" >&2
+    "$venv/bin/pip" check >&2
+    "$venv/bin/python" -c 'import rasa, rasa_sdk, sqlalchemy, dotenv' >&2
+    touch "$venv/.complete"
+fi
+echo "$venv"
