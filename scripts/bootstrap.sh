@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Find Python 3.10, create (once) the virtualenv keyed by the lock file's hash, and
-# print its path. Everything heavy lives outside the clone, in $LANTERN_CACHE.
+# print its path (or, with --python, the interpreter found). Everything heavy lives outside the clone, in $LANTERN_CACHE.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -41,6 +41,11 @@ MSG
     exit 1
 fi
 
+if [ "${1:-}" = "--python" ]; then
+    echo "$python"
+    exit 0
+fi
+
 key="$( (cat "$lock"; "$python" -c 'import sys; print(sys.version)') | sha256sum | cut -c1-16)"
 venv="$cache/venv-$key"
 
@@ -49,10 +54,15 @@ if [ ! -f "$venv/.complete" ]; then
     rm -rf "$venv"
     mkdir -p "$cache"
     "$python" -m venv "$venv"
-    "$venv/bin/pip" install --quiet --upgrade "pip==24.0" >&2
-    "$venv/bin/pip" install --quiet --no-deps -r "$lock" >&2
-    "$venv/bin/pip" check >&2
-    "$venv/bin/python" -c 'import rasa, rasa_sdk, sqlalchemy, dotenv' >&2
+    log="$cache/install-$key.log"
+    if ! { "$venv/bin/pip" install --upgrade "pip==24.0" \
+           && "$venv/bin/pip" install --no-deps -r "$lock" \
+           && "$venv/bin/pip" check \
+           && "$venv/bin/python" -c 'import rasa, rasa_sdk, sqlalchemy, dotenv'; } >"$log" 2>&1; then
+        tail -n 30 "$log" >&2
+        echo "lantern: installing the environment failed; full log: $log" >&2
+        exit 1
+    fi
     touch "$venv/.complete"
 fi
 echo "$venv"

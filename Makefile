@@ -1,0 +1,42 @@
+# Lantern: every routine is a target; CI calls `make test` (see .ci/run).
+SHELL := /bin/bash
+RUN := scripts/venv-run
+
+.PHONY: help run test screen bench train validate lint lock clean
+
+help:
+	@echo "make run     install what is missing, train if stale, serve the bot"
+	@echo "make test    the same set-up, then every test"
+	@echo "make screen IN=messages.jsonl OUT=predictions.jsonl"
+	@echo "make bench   latency, throughput, training and start-up figures -> reports/bench.json"
+	@echo "make train | validate | lint | lock | clean"
+
+run:
+	@$(RUN) python -m bot.ops.run
+
+test:
+	@$(RUN) python -m bot.ops.modelcache >/dev/null
+	@$(RUN) python -m pytest $(PYTEST_ARGS)
+
+screen:
+	@test -n "$(IN)" -a -n "$(OUT)" || { echo "usage: make screen IN=messages.jsonl OUT=predictions.jsonl"; exit 2; }
+	@$(RUN) python -m bot.ops.screen "$(abspath $(IN))" "$(abspath $(OUT))"
+
+bench:
+	@$(RUN) python -m bot.ops.bench
+
+train:
+	@$(RUN) python -m bot.ops.modelcache
+
+validate:
+	@$(RUN) rasa data validate --fail-on-warnings
+
+lint:
+	@$(RUN) ruff check .
+
+# Re-resolve requirements.in into a full lock in a scratch virtualenv (needs Python 3.10).
+lock:
+	@bash scripts/lock.sh
+
+clean:
+	rm -rf var/ .rasa/ results/ .pytest_cache/

@@ -1,0 +1,67 @@
+"""`make run`: train if needed, start Lantern, print where to chat, stop on Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+from bot.ops.modelcache import ensure_model
+from bot.ops.paths import var_dir
+from bot.ops.processes import port_is_free
+from bot.ops.stack import Stack
+from bot.settings import ensure_env_file, load_settings
+from bot.storage import StoreUnavailable
+
+
+def _stop_on_signal(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    """Serve until interrupted; exit non-zero when something cannot start."""
+    started = time.monotonic()
+    if ensure_env_file():
+        print("lantern: created .env from .env.example (with a new RASA_TOKEN)")
+    settings = load_settings()
+    busy = [
+        port for port in (settings.rasa_port, settings.action_port)
+        if not port_is_free(settings.bind_host, port)
+    ]
+    if busy:
+        print(f"lantern: port(s) {busy} already in use — is Lantern already running?", file=sys.stderr)
+        return 1
+    model = ensure_model()
+    stack = Stack(settings, model, var_dir() / "logs")
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    try:
+        print("lantern: starting the action server and the Rasa server ...", flush=True)
+        stack.start()
+        print(
+            f"""
+Lantern is ready ({time.monotonic() - started:.0f} s).
+  Chat (REST):   curl -s -X POST {settings.rasa_url}/webhooks/rest/webhook \\
+                   -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "hello"}}'
+  Socket.IO:     {settings.rasa_url}/socket.io
+  HTTP API:      {settings.rasa_url}/model/parse?token=<RASA_TOKEN from .env>
+  Action server: {settings.action_url}
+  Logs:          {stack.log_dir}
+Press Ctrl-C to stop.""",
+            flush=True,
+        )
+        while stack.running():
+            time.sleep(1)
+        print("lantern: a server stopped unexpectedly; see the logs above.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nlantern: stopping ...", flush=True)
+        return 0
+    except (StoreUnavailable, RuntimeError, TimeoutError) as error:
+        print(f"lantern: {error}", file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

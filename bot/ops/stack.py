@@ -1,0 +1,83 @@
+"""The running bot: action server plus Rasa server, started and stopped together."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.ops.modelcache import rasa_env, rasa_executable
+from bot.ops.processes import ManagedProcess, http_ok, wait_until
+from bot.settings import PROJECT_ROOT, Settings
+from bot.storage import check_redis, ensure_database
+
+FALLBACK_MARKER = "InMemoryTrackerStore"
+STARTUP_TIMEOUT_S = 240.0
+
+
+@dataclass
+class Stack:
+    """Rasa and the action server for one model and one configuration."""
+
+    settings: Settings
+    model: Path
+    log_dir: Path
+    processes: list[ManagedProcess] = field(default_factory=list)
+
+    def start(self) -> None:
+        """Prepare the stores, start both servers and wait until both answer."""
+        ensure_database(self.settings.database_url)
+        if self.settings.lock_store_type == "redis":
+            check_redis(self.settings.redis_host, self.settings.redis_port, self.settings.redis_db)
+        # SANIC_HOST is how rasa_sdk chooses its interface (it has no flag for it).
+        env = {**rasa_env(), **self.settings.rasa_environment(), "SANIC_HOST": self.settings.bind_host}
+        actions = ManagedProcess(
+            "action server",
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+             "--port", str(self.settings.action_port)],
+            self.log_dir / "actions.log", env, PROJECT_ROOT,
+        )
+        rasa = ManagedProcess(
+            "Rasa server",
+            [rasa_executable(), "run", "--model", str(self.model), "--enable-api",
+             "--auth-token", self.settings.rasa_token,
+             "--interface", self.settings.bind_host, "--port", str(self.settings.rasa_port),
+             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+             "--cors", f"http://localhost:{self.settings.web_port}"],
+            self.log_dir / "rasa.log", env, PROJECT_ROOT,
+        )
+        self.processes = [actions, rasa]
+        for managed in self.processes:
+            managed.start()
+        try:
+            wait_until(self.ready, self.processes, STARTUP_TIMEOUT_S)
+            if FALLBACK_MARKER in rasa.log_path.read_text(errors="replace"):
+                raise RuntimeError(
+                    "Rasa could not use the SQL tracker store and fell back to memory; "
+                    f"see {rasa.log_path}"
+                )
+        except BaseException:
+            self.stop()
+            raise
+
+    def ready(self) -> bool:
+        """True when the action server and a Rasa server with a model both answer."""
+        return http_ok(f"{self.settings.action_url}/health") and http_ok(
+            f"{self.settings.rasa_url}/status?token={self.settings.rasa_token}"
+        )
+
+    def running(self) -> bool:
+        """True while both servers run."""
+        return bool(self.processes) and all(p.running() for p in self.processes)
+
+    def stop(self) -> None:
+        """Stop both servers and everything they started."""
+        for managed in reversed(self.processes):
+            managed.stop()
+
+    def __enter__(self) -> "Stack":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
