@@ -81,7 +81,12 @@ class ScreeningClassifier(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         """Defaults of the hyper-parameters (see `ModelConfig`)."""
         defaults = ModelConfig()
-        return {"c": defaults.c, "folds": defaults.folds, "urgent_beta": defaults.urgent_beta}
+        return {
+            "c": defaults.c,
+            "folds": defaults.folds,
+            "urgent_beta": defaults.urgent_beta,
+            "stage_gate": defaults.stage_gate,
+        }
 
     def __init__(
         self,
@@ -92,7 +97,10 @@ class ScreeningClassifier(GraphComponent):
         origins: Optional[List[Text]] = None,
     ) -> None:
         self._config = ModelConfig(
-            c=float(config["c"]), folds=int(config["folds"]), urgent_beta=float(config["urgent_beta"])
+            c=float(config["c"]),
+            folds=int(config["folds"]),
+            urgent_beta=float(config["urgent_beta"]),
+            stage_gate=bool(config["stage_gate"]),
         )
         self._model_storage = model_storage
         self._resource = resource

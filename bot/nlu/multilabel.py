@@ -19,13 +19,14 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from bot.contract import FLAG_IDS
+from bot.contract import FLAG_IDS, Stage
 from bot.nlu.targets import ScreeningTargets
 
 URGENT = "urgent"
 ABOUT_OTHER = "about_other"
 THRESHOLD_GRID = np.round(np.arange(0.15, 0.81, 0.05), 2)
 MIN_POSITIVES_TO_TUNE = 6
+NO_CONTEXT_STAGE = Stage.NONE.value
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ class ModelConfig:
     urgent_beta: float = 2.0
     flag_beta: float = 1.0
     random_state: int = 42
+    # A red flag needs a trafficking context: when the stage is `none`, flags are dropped
+    # (measured on eval/devset.jsonl: most false alarms on harmless messages go, almost no
+    # true flag is lost). `urgent` is never gated.
+    stage_gate: bool = True
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,10 @@ class ScreeningModel:
         stage_classes: list[str],
         stage_coef: np.ndarray,
         stage_intercept: np.ndarray,
+        stage_gate: bool = True,
     ) -> None:
         self.idf = idf
+        self.stage_gate = stage_gate
         self.labels = labels
         self.coef = coef
         self.intercept = intercept
@@ -160,6 +167,7 @@ class ScreeningModel:
             stage_classes=[str(c) for c in stage_model.classes_],
             stage_coef=stage_model.coef_,
             stage_intercept=stage_model.intercept_,
+            stage_gate=config.stage_gate,
         )
 
     # -- prediction -----------------------------------------------------------
@@ -187,6 +195,9 @@ class ScreeningModel:
             )
         )
         stage_scores = {s: round(float(p), 4) for s, p in zip(self.stage_classes, stage_probs)}
+        stage = max(stage_scores, key=stage_scores.__getitem__)
+        if self.stage_gate and stage == NO_CONTEXT_STAGE:
+            flags = ()
         return Prediction(
             flag_scores=flag_scores,
             flags=flags,
@@ -194,7 +205,7 @@ class ScreeningModel:
             urgent_score=round(by_label[URGENT], 4),
             about_other=by_label[ABOUT_OTHER] >= self.thresholds[ABOUT_OTHER],
             about_other_score=round(by_label[ABOUT_OTHER], 4),
-            stage=max(stage_scores, key=stage_scores.__getitem__),
+            stage=stage,
             stage_scores=stage_scores,
         )
 
@@ -214,6 +225,7 @@ class ScreeningModel:
             "thresholds": self.thresholds,
             "stage_classes": self.stage_classes,
             "blocks": len(self.idf),
+            "stage_gate": self.stage_gate,
         }
         (directory / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
@@ -231,6 +243,7 @@ class ScreeningModel:
                 stage_classes=meta["stage_classes"],
                 stage_coef=arrays["stage_coef"],
                 stage_intercept=arrays["stage_intercept"],
+                stage_gate=bool(meta.get("stage_gate", True)),
             )
 
 

@@ -9,7 +9,11 @@ from bot.places.gazetteer import Gazetteer, Mention, default_gazetteer, normalis
 
 # Words right before a demonym or "from X" that make it the writer's own origin:
 # "i'm filipino", "we are 5 indonesians", "my son is from nepal".
-_SELF = r"(?:i am|i m|im|iam|we are|we re|were|we|he is|he s|hes|she is|she s|shes)"
+_SELF = (
+    r"(?:i am|i m|im|iam|we are|we re|were|we|he is|he s|hes|she is|she s|shes|"
+    r"(?:son|daughter|brother|sister|friend|husband|wife|cousin|child|nephew|niece|"
+    r"boyfriend|girlfriend)s?(?: is| are))"
+)
 _FILLER = r"(?:\s+(?:a|an|all|both|also|originally|\d+|two|three|four|five|six|many|some))*"
 _DEMONYM_HOME = re.compile(rf"\b{_SELF}{_FILLER}\s*$")
 _FROM_HOME = re.compile(

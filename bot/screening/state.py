@@ -47,7 +47,8 @@ class ConversationState:
     @classmethod
     def from_slots(cls, slots: Mapping[str, Any]) -> "ConversationState":
         """Rebuild the state from stored slot values, ignoring what is malformed."""
-        flags = slots.get("red_flags") or []
+        flags = slots.get("red_flags")
+        flags = flags if isinstance(flags, list) else []
         stage = slots.get("stage")
         return cls(
             red_flags=tuple(dict.fromkeys(f for f in flags if isinstance(f, str))),

@@ -1,0 +1,1 @@
+"""Scoring screening predictions against labelled messages (no Rasa needed)."""

@@ -1,0 +1,107 @@
+"""Per-flag precision/recall/F1 and the other screening scores of a prediction file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from bot.contract import FLAG_IDS
+
+
+@dataclass(frozen=True)
+class Counts:
+    """True positives, false positives and false negatives of one label."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def support(self) -> int:
+        return self.tp + self.fn
+
+    def add(self, gold: bool, predicted: bool) -> "Counts":
+        return Counts(
+            self.tp + (gold and predicted),
+            self.fp + (predicted and not gold),
+            self.fn + (gold and not predicted),
+        )
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "precision": round(self.precision, 3),
+            "recall": round(self.recall, 3),
+            "f1": round(self.f1, 3),
+            "support": self.support,
+        }
+
+
+def score(gold: Iterable[Mapping[str, Any]], predicted: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Compare predictions with gold labels, matched by `id`."""
+    by_id = {p.get("id"): p for p in predicted if "error" not in p}
+    flags = {flag: Counts() for flag in FLAG_IDS}
+    urgent, about_other = Counts(), Counts()
+    stage_right = country_right = total = harmless = harmless_flagged = 0
+    for item in gold:
+        guess = by_id.get(item["id"], {})
+        total += 1
+        gold_flags, guess_flags = set(item.get("flags", [])), set(guess.get("flags", []))
+        for flag in FLAG_IDS:
+            flags[flag] = flags[flag].add(flag in gold_flags, flag in guess_flags)
+        urgent = urgent.add(bool(item.get("urgent")), bool(guess.get("urgent")))
+        about_other = about_other.add(bool(item.get("about_other")), bool(guess.get("about_other")))
+        stage_right += item.get("stage") == guess.get("stage")
+        country_right += item.get("country") == guess.get("country")
+        if not gold_flags and not item.get("urgent"):
+            harmless += 1
+            harmless_flagged += bool(guess_flags) or bool(guess.get("urgent"))
+    micro = Counts(
+        sum(c.tp for c in flags.values()),
+        sum(c.fp for c in flags.values()),
+        sum(c.fn for c in flags.values()),
+    )
+    macro_f1 = sum(c.f1 for c in flags.values()) / len(flags)
+    return {
+        "messages": total,
+        "flags": {flag: counts.as_dict() for flag, counts in flags.items()},
+        "flag_micro": micro.as_dict(),
+        "flag_macro_f1": round(macro_f1, 3),
+        "urgent": urgent.as_dict(),
+        "about_other": about_other.as_dict(),
+        "stage_accuracy": round(stage_right / total, 3) if total else 0.0,
+        "country_accuracy": round(country_right / total, 3) if total else 0.0,
+        "harmless_messages": harmless,
+        "harmless_flagged_rate": round(harmless_flagged / harmless, 3) if harmless else 0.0,
+    }
+
+
+def format_table(report: Mapping[str, Any]) -> str:
+    """A short plain-text table of a score report."""
+    lines = [f"{'label':24s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>5s}"]
+    rows = list(report["flags"].items()) + [
+        ("flags (micro)", report["flag_micro"]),
+        ("urgent", report["urgent"]),
+        ("about_other", report["about_other"]),
+    ]
+    for name, row in rows:
+        lines.append(
+            f"{name:24s} {row['precision']:6.2f} {row['recall']:6.2f} {row['f1']:6.2f} {row['support']:5d}"
+        )
+    lines.append(f"flag macro F1 {report['flag_macro_f1']:.3f}   stage accuracy {report['stage_accuracy']:.3f}"
+                 f"   country accuracy {report['country_accuracy']:.3f}")
+    lines.append(f"harmless messages given a flag or urgent: {report['harmless_flagged_rate']:.3f}"
+                 f" of {report['harmless_messages']}")
+    return "\n".join(lines)
