@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.ops.modelcache import rasa_env, rasa_executable
+from bot.ops.modelcache import rasa_env
 from bot.ops.processes import ManagedProcess, http_ok, wait_until
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import check_redis, ensure_database
@@ -39,7 +39,7 @@ class Stack:
         )
         rasa = ManagedProcess(
             "Rasa server",
-            [rasa_executable(), "run", "--model", str(self.model), "--enable-api",
+            [sys.executable, "-m", "bot.ops.rasa_server", "run", "--model", str(self.model), "--enable-api",
              "--auth-token", self.settings.rasa_token,
              "--interface", self.settings.bind_host, "--port", str(self.settings.rasa_port),
              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",

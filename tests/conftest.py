@@ -1,0 +1,104 @@
+"""Shared fixtures: the trained model and running bots on free ports."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import urllib.error
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from bot.ops.modelcache import ensure_model
+from bot.ops.processes import free_port
+from bot.ops.stack import Stack
+from bot.settings import Settings, load_settings
+
+POSTGRES_SERVER = "postgresql://postgres@localhost:5432"
+
+
+@pytest.fixture(scope="session")
+def model() -> Path:
+    """The model for the current data (trained once if missing)."""
+    return ensure_model(quiet=True)
+
+
+def make_settings(database_url: str, **changes: Any) -> Settings:
+    """Settings for a test bot: free ports, a fresh token, its own database."""
+    base = load_settings(env_file=None)
+    return replace(
+        base,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        bind_host="127.0.0.1",
+        rasa_token=secrets.token_urlsafe(16),
+        database_url=database_url,
+        **changes,
+    )
+
+
+@pytest.fixture()
+def start_bot(model: Path, tmp_path_factory) -> Iterator[Callable[[Settings], Stack]]:
+    """Start bots for a test; all are stopped at its end."""
+    started: list[Stack] = []
+
+    def start(settings: Settings) -> Stack:
+        stack = Stack(settings, model, tmp_path_factory.mktemp("logs"))
+        stack.start()
+        started.append(stack)
+        return stack
+
+    yield start
+    for stack in started:
+        stack.stop()
+
+
+@pytest.fixture(scope="module")
+def sqlite_bot(model: Path, tmp_path_factory) -> Iterator[Stack]:
+    """One bot on SQLite shared by a test module."""
+    folder = tmp_path_factory.mktemp("sqlite-bot")
+    stack = Stack(make_settings(f"sqlite:///{folder / 'lantern.db'}"), model, folder)
+    stack.start()
+    yield stack
+    stack.stop()
+
+
+def http(method: str, url: str, body: bytes | None = None,
+         content_type: str = "application/json") -> tuple[int, Any]:
+    """Send a request; return the status and the decoded JSON (or raw text)."""
+    request = urllib.request.Request(url, data=body, method=method)
+    if body is not None:
+        request.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    try:
+        return status, json.loads(raw)
+    except ValueError:
+        return status, raw.decode("utf-8", "replace")
+
+
+def say(stack: Stack, sender: str, message: str) -> list[dict[str, Any]]:
+    """Send a message over the REST channel and return the bot's replies."""
+    status, replies = http(
+        "POST",
+        f"{stack.settings.rasa_url}/webhooks/rest/webhook",
+        json.dumps({"sender": sender, "message": message}).encode(),
+    )
+    assert status == 200, replies
+    return replies
+
+
+def tracker(stack: Stack, sender: str) -> dict[str, Any]:
+    """The stored tracker of a conversation (HTTP API)."""
+    status, body = http(
+        "GET",
+        f"{stack.settings.rasa_url}/conversations/{sender}/tracker?token={stack.settings.rasa_token}",
+    )
+    assert status == 200, body
+    return body
