@@ -1,0 +1,87 @@
+"""Conversations persist in the SQL tracker store (SQLite and PostgreSQL) across a
+restart, and the Redis lock store is used when configured."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from bot.contract import SLOT_NAMES
+from tests.conftest import POSTGRES_SERVER, make_settings, say, tracker
+
+MESSAGES = [
+    "hello",
+    "my brother took a job in sihanoukville, they have his passport and he cannot leave",
+]
+
+
+@pytest.fixture()
+def postgres_url():
+    """A throw-away PostgreSQL database (Lantern creates it; the test drops it)."""
+    name = f"lantern_test_{uuid.uuid4().hex[:10]}"
+    yield f"{POSTGRES_SERVER}/{name}"
+    engine = sa.create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def _stored_events(url: str, sender: str) -> list[str]:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT type_name FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
+        ).fetchall()
+    engine.dispose()
+    return [row[0] for row in rows]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_conversation_survives_a_restart(backend, start_bot, tmp_path, request):
+    url = (
+        f"sqlite:///{tmp_path / 'lantern.db'}"
+        if backend == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    settings = make_settings(url)
+    bot = start_bot(settings)
+    for message in MESSAGES:
+        say(bot, "persisted", message)
+    slots_before = tracker(bot, "persisted")["slots"]
+    bot.stop()
+
+    events = _stored_events(url, "persisted")
+    assert events.count("user") == len(MESSAGES)
+    assert "slot" in events and "bot" in events
+
+    again = start_bot(make_settings(url))
+    slots_after = tracker(again, "persisted")["slots"]
+    assert {k: slots_after[k] for k in SLOT_NAMES} == {k: slots_before[k] for k in SLOT_NAMES}
+    assert say(again, "persisted", "thank you")
+
+
+def test_redis_lock_store_takes_the_conversation_lock(start_bot, tmp_path):
+    settings = make_settings(f"sqlite:///{tmp_path / 'lantern.db'}", lock_store_type="redis", redis_db=3)
+    bot = start_bot(settings)
+    client = redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db)
+    commands: list[str] = []
+    ready = threading.Event()
+
+    def watch() -> None:
+        with client.monitor() as monitor:
+            ready.set()
+            for command in monitor.listen():
+                commands.append(command["command"])
+                if "locked-conversation" in command["command"] and command["command"].startswith("DEL"):
+                    return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    ready.wait(5)
+    say(bot, "locked-conversation", "hello")
+    watcher.join(10)
+    assert any(c.startswith("SET") and "lantern:lock:locked-conversation" in c for c in commands), commands
