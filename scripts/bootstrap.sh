@@ -57,7 +57,7 @@ if [ ! -f "$venv/.complete" ]; then
     log="$cache/install-$key.log"
     if ! { "$venv/bin/pip" install --upgrade "pip==24.0" \
            && "$venv/bin/pip" install --no-deps -r "$lock" \
-           && "$venv/bin/pip" check \
+           && bash "$here/scripts/pip-check.sh" "$venv" \
            && "$venv/bin/python" -c 'import rasa, rasa_sdk, sqlalchemy, dotenv'; } >"$log" 2>&1; then
         tail -n 30 "$log" >&2
         echo "lantern: installing the environment failed; full log: $log" >&2

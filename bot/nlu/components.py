@@ -1,7 +1,8 @@
 """Rasa graph components for screening: a thin layer over `multilabel` and `bot.places`.
 
 Registered in `config.yml` as `bot.nlu.components.ScreeningClassifier` and
-`bot.nlu.components.PlaceExtractor`. They add these keys to every parse result:
+`bot.nlu.components.PlaceExtractor`, plus the dense featurizer
+`bot.nlu.components.SentenceEmbeddingFeaturizer`. They add these keys to every parse result:
 `red_flags`, `flag_scores`, `urgent`, `urgent_score`, `stage`, `stage_scores`,
 `about_other`, `about_other_score`, `country`, `home_country`.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional, Text, Type
 
+import numpy as np
 import scipy.sparse as sp
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -18,10 +20,12 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.contract import Stage
+from bot.nlu.embeddings import default_encoder
 from bot.nlu.multilabel import ModelConfig, Prediction, ScreeningModel
 from bot.nlu.targets import targets_from_metadata
 from bot.places import locate_places
@@ -56,6 +60,21 @@ def _sentence_blocks(messages: List[Message], origins: List[Text]) -> List[sp.cs
     return blocks
 
 
+def _dense_sentence_features(messages: List[Message]) -> Optional[np.ndarray]:
+    """Dense sentence features (all dense featurizers side by side), or None."""
+    rows = []
+    for message in messages:
+        found = sorted(
+            (f.origin, np.asarray(f.features).ravel())
+            for f in message.features
+            if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_dense()
+        )
+        if not found:
+            return None
+        rows.append(np.concatenate([vector for _, vector in found]))
+    return np.vstack(rows) if rows else None
+
+
 def _origins(messages: List[Message]) -> List[Text]:
     """The featurizers that gave sparse sentence features, in a stable order."""
     seen: Dict[Text, None] = {}
@@ -86,6 +105,7 @@ class ScreeningClassifier(GraphComponent):
             "folds": defaults.folds,
             "urgent_beta": defaults.urgent_beta,
             "stage_gate": defaults.stage_gate,
+            "dense_weight": defaults.dense_weight,
         }
 
     def __init__(
@@ -101,6 +121,7 @@ class ScreeningClassifier(GraphComponent):
             folds=int(config["folds"]),
             urgent_beta=float(config["urgent_beta"]),
             stage_gate=bool(config["stage_gate"]),
+            dense_weight=float(config["dense_weight"]),
         )
         self._model_storage = model_storage
         self._resource = resource
@@ -124,7 +145,10 @@ class ScreeningClassifier(GraphComponent):
         targets = [targets_from_metadata(m.get("metadata")) for m in examples]
         self._origins = _origins(examples)
         self._model = ScreeningModel.fit(
-            _sentence_blocks(examples, self._origins), targets, self._config
+            _sentence_blocks(examples, self._origins),
+            targets,
+            self._config,
+            _dense_sentence_features(examples),
         )
         with self._model_storage.write_to(self._resource) as directory:
             self._model.save(directory)
@@ -156,7 +180,9 @@ class ScreeningClassifier(GraphComponent):
             for message in messages:
                 _set_labels(message, None)
             return messages
-        predictions = self._model.predict(_sentence_blocks(messages, self._origins))
+        predictions = self._model.predict(
+            _sentence_blocks(messages, self._origins), _dense_sentence_features(messages)
+        )
         for message, prediction in zip(messages, predictions):
             _set_labels(message, prediction if message.get(TEXT, "").strip() else None)
         return messages
@@ -216,3 +242,39 @@ class PlaceExtractor(GraphComponent):
             message.set("country", places.country, add_to_output=True)
             message.set("home_country", places.home_country, add_to_output=True)
         return messages
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
+)
+class SentenceEmbeddingFeaturizer(GraphComponent):
+    """Adds a MiniLM sentence embedding as a dense sentence feature of the text."""
+
+    def __init__(self, name: Text) -> None:
+        self._name = name
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SentenceEmbeddingFeaturizer":
+        """The encoder is pre-trained: nothing to fit."""
+        return cls(execution_context.node_name)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Embed every message (batched)."""
+        if messages:
+            vectors = default_encoder().embed([m.get(TEXT) or "" for m in messages])
+            for message, vector in zip(messages, vectors):
+                message.add_features(
+                    Features(vector[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT, self._name)
+                )
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Embed the training examples."""
+        self.process([m for m in training_data.training_examples if m.get(TEXT)])
+        return training_data

@@ -1,5 +1,6 @@
 """The screening model: one logistic regression per red flag, `urgent` and `about_other`,
-and one multinomial regression for `stage`, on TF-IDF-weighted sparse features.
+and one multinomial regression for `stage`, on TF-IDF-weighted sparse features plus,
+when given, dense sentence embeddings.
 
 Pure scikit-learn and NumPy; it knows nothing of Rasa. Each label's decision threshold
 is tuned on out-of-fold predictions of the training data, so rare flags are not drowned
@@ -44,6 +45,8 @@ class ModelConfig:
     # (measured on eval/devset.jsonl: most false alarms on harmless messages go, almost no
     # true flag is lost). `urgent` is never gated.
     stage_gate: bool = True
+    # Scale of the (L2-normalised) dense sentence embedding next to the TF-IDF blocks.
+    dense_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,13 @@ class ScreeningModel:
         stage_coef: np.ndarray,
         stage_intercept: np.ndarray,
         stage_gate: bool = True,
+        dense_weight: float = 0.0,
+        dense_dim: int = 0,
     ) -> None:
         self.idf = idf
         self.stage_gate = stage_gate
+        self.dense_weight = dense_weight
+        self.dense_dim = dense_dim
         self.labels = labels
         self.coef = coef
         self.intercept = intercept
@@ -134,10 +141,16 @@ class ScreeningModel:
         blocks: list[sp.csr_matrix],
         targets: Sequence[ScreeningTargets],
         config: ModelConfig = ModelConfig(),
+        dense: np.ndarray | None = None,
     ) -> "ScreeningModel":
-        """Train on feature blocks (one sparse matrix per featurizer, same rows)."""
+        """Train on feature blocks (one sparse matrix per featurizer, same rows) and an
+        optional dense matrix of sentence embeddings."""
         transformers = [TfidfTransformer(sublinear_tf=True).fit(block) for block in blocks]
-        X = sp.hstack([t.transform(b) for t, b in zip(transformers, blocks)]).tocsr()
+        dense_dim = 0 if dense is None else int(dense.shape[1])
+        parts = [t.transform(b) for t, b in zip(transformers, blocks)]
+        if dense_dim:
+            parts.append(sp.csr_matrix(dense * config.dense_weight))
+        X = sp.hstack(parts).tocsr()
         columns = _binary_targets(targets)
         labels, coefs, intercepts, thresholds = [], [], [], {}
         for label, y in columns.items():
@@ -168,16 +181,24 @@ class ScreeningModel:
             stage_coef=stage_model.coef_,
             stage_intercept=stage_model.intercept_,
             stage_gate=config.stage_gate,
+            dense_weight=config.dense_weight if dense_dim else 0.0,
+            dense_dim=dense_dim,
         )
 
     # -- prediction -----------------------------------------------------------
-    def features(self, blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
-        """Weigh raw feature blocks as in training."""
-        return sp.hstack([w.transform(b) for w, b in zip(self._weighers, blocks)]).tocsr()
+    def features(self, blocks: list[sp.csr_matrix], dense: np.ndarray | None = None) -> sp.csr_matrix:
+        """Weigh raw features as in training."""
+        parts = [w.transform(b) for w, b in zip(self._weighers, blocks)]
+        if self.dense_dim:
+            rows = blocks[0].shape[0] if blocks else len(dense)
+            if dense is None or dense.shape != (rows, self.dense_dim):
+                raise ValueError(f"expected dense features of width {self.dense_dim}")
+            parts.append(sp.csr_matrix(dense * self.dense_weight))
+        return sp.hstack(parts).tocsr()
 
-    def predict(self, blocks: list[sp.csr_matrix]) -> list[Prediction]:
+    def predict(self, blocks: list[sp.csr_matrix], dense: np.ndarray | None = None) -> list[Prediction]:
         """Labels for each row of the blocks."""
-        X = self.features(blocks)
+        X = self.features(blocks, dense)
         scores = _sigmoid(X @ self.coef.T + self.intercept)
         stage_logits = X @ self.stage_coef.T + self.stage_intercept
         if len(self.stage_classes) == 2:  # sklearn stores one row for two classes
@@ -226,6 +247,8 @@ class ScreeningModel:
             "stage_classes": self.stage_classes,
             "blocks": len(self.idf),
             "stage_gate": self.stage_gate,
+            "dense_weight": self.dense_weight,
+            "dense_dim": self.dense_dim,
         }
         (directory / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
@@ -244,6 +267,8 @@ class ScreeningModel:
                 stage_coef=arrays["stage_coef"],
                 stage_intercept=arrays["stage_intercept"],
                 stage_gate=bool(meta.get("stage_gate", True)),
+                dense_weight=float(meta.get("dense_weight", 0.0)),
+                dense_dim=int(meta.get("dense_dim", 0)),
             )
 
 

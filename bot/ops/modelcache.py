@@ -54,6 +54,8 @@ def rasa_env() -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     env.setdefault("RASA_CACHE_DIRECTORY", str(cache_dir() / "rasa-cache"))
     env["RASA_TELEMETRY_ENABLED"] = "false"
+    env["HF_HUB_OFFLINE"] = "1"  # the embedding model is installed, never fetched
+    env["TRANSFORMERS_OFFLINE"] = "1"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     return env
