@@ -29,15 +29,35 @@ class RedFlag:
 RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag("unrealistic_pay", FlagGroup.RECRUITMENT, "Pay far above what the job would earn"),
     RedFlag("lure_job_type", FlagGroup.RECRUITMENT, "A job type scam compounds use as a lure"),
-    RedFlag("informal_recruitment", FlagGroup.RECRUITMENT, "Recruited through social media or a contact, not a licensed agency"),
-    RedFlag("unverifiable_employer", FlagGroup.RECRUITMENT, "Employer or recruiter cannot be verified"),
+    RedFlag(
+        "informal_recruitment",
+        FlagGroup.RECRUITMENT,
+        "Recruited through social media or a contact, not a licensed agency",
+    ),
+    RedFlag(
+        "unverifiable_employer", FlagGroup.RECRUITMENT, "Employer or recruiter cannot be verified"
+    ),
     RedFlag("employer_paid_travel", FlagGroup.RECRUITMENT, "Employer pays travel in advance"),
-    RedFlag("irregular_travel", FlagGroup.RECRUITMENT, "Irregular travel: tourist visa, border crossing or being driven on"),
+    RedFlag(
+        "irregular_travel",
+        FlagGroup.RECRUITMENT,
+        "Irregular travel: tourist visa, border crossing or being driven on",
+    ),
     RedFlag("destination_changed", FlagGroup.RECRUITMENT, "Place of work changed after the offer"),
-    RedFlag("high_risk_destination", FlagGroup.RECRUITMENT, "Destination in a known scam-compound area"),
-    RedFlag("no_contract", FlagGroup.RECRUITMENT, "No written contract, or one the person cannot read"),
-    RedFlag("pressure_secrecy", FlagGroup.RECRUITMENT, "Pressed to decide fast or keep the offer secret"),
-    RedFlag("fees_or_debt", FlagGroup.RECRUITMENT, "Recruitment fee, deposit, or travel costs turned into debt"),
+    RedFlag(
+        "high_risk_destination", FlagGroup.RECRUITMENT, "Destination in a known scam-compound area"
+    ),
+    RedFlag(
+        "no_contract", FlagGroup.RECRUITMENT, "No written contract, or one the person cannot read"
+    ),
+    RedFlag(
+        "pressure_secrecy", FlagGroup.RECRUITMENT, "Pressed to decide fast or keep the offer secret"
+    ),
+    RedFlag(
+        "fees_or_debt",
+        FlagGroup.RECRUITMENT,
+        "Recruitment fee, deposit, or travel costs turned into debt",
+    ),
     RedFlag("documents_confiscated", FlagGroup.WORKPLACE, "Passport or ID taken"),
     RedFlag("phone_confiscated", FlagGroup.WORKPLACE, "Phone taken or communication restricted"),
     RedFlag("movement_restricted", FlagGroup.WORKPLACE, "Cannot leave the building or compound"),
@@ -46,7 +66,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag("forced_scamming", FlagGroup.WORKPLACE, "Forced to scam people"),
     RedFlag("threats_or_violence", FlagGroup.WORKPLACE, "Threats, beatings or torture"),
     RedFlag("sexual_violence", FlagGroup.WORKPLACE, "Sexual abuse or exploitation"),
-    RedFlag("abusive_conditions", FlagGroup.WORKPLACE, "Excessive hours, quotas or degrading conditions"),
+    RedFlag(
+        "abusive_conditions", FlagGroup.WORKPLACE, "Excessive hours, quotas or degrading conditions"
+    ),
 )
 
 FLAG_IDS: tuple[str, ...] = tuple(flag.id for flag in RED_FLAGS)

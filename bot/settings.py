@@ -71,7 +71,9 @@ def ensure_env_file() -> bool:
     if ENV_FILE.exists():
         return False
     text = ENV_EXAMPLE_FILE.read_text(encoding="utf-8")
-    text = text.replace(f"RASA_TOKEN={PLACEHOLDER_TOKEN}", f"RASA_TOKEN={secrets.token_urlsafe(32)}")
+    text = text.replace(
+        f"RASA_TOKEN={PLACEHOLDER_TOKEN}", f"RASA_TOKEN={secrets.token_urlsafe(32)}"
+    )
     ENV_FILE.write_text(text, encoding="utf-8")
     return True
 

@@ -1,12 +1,32 @@
 """Validate eval/devset.jsonl against the screening contract's label sets."""
-import json, re, sys
+
+import json
+import re
+import sys
 from collections import Counter
 
-FLAGS = {"unrealistic_pay", "lure_job_type", "informal_recruitment", "unverifiable_employer",
-         "employer_paid_travel", "irregular_travel", "destination_changed", "high_risk_destination",
-         "no_contract", "pressure_secrecy", "fees_or_debt", "documents_confiscated",
-         "phone_confiscated", "movement_restricted", "debt_or_ransom", "wages_withheld",
-         "forced_scamming", "threats_or_violence", "sexual_violence", "abusive_conditions"}
+FLAGS = {
+    "unrealistic_pay",
+    "lure_job_type",
+    "informal_recruitment",
+    "unverifiable_employer",
+    "employer_paid_travel",
+    "irregular_travel",
+    "destination_changed",
+    "high_risk_destination",
+    "no_contract",
+    "pressure_secrecy",
+    "fees_or_debt",
+    "documents_confiscated",
+    "phone_confiscated",
+    "movement_restricted",
+    "debt_or_ransom",
+    "wages_withheld",
+    "forced_scamming",
+    "threats_or_violence",
+    "sexual_violence",
+    "abusive_conditions",
+}
 STAGES = {"prospective", "in_situ", "exited", "none"}
 KEYS = {"id", "text", "flags", "urgent", "stage", "about_other", "country"}
 
@@ -16,20 +36,27 @@ for n, line in enumerate(open(path, encoding="utf-8"), 1):
     try:
         r = json.loads(line)
     except json.JSONDecodeError as e:
-        errors.append(f"line {n}: bad JSON ({e})"); continue
-    if set(r) != KEYS: errors.append(f"line {n}: keys {sorted(r)}")
-    if r.get("id") in ids: errors.append(f"line {n}: duplicate id {r.get('id')}")
+        errors.append(f"line {n}: bad JSON ({e})")
+        continue
+    if set(r) != KEYS:
+        errors.append(f"line {n}: keys {sorted(r)}")
+    if r.get("id") in ids:
+        errors.append(f"line {n}: duplicate id {r.get('id')}")
     ids.add(r.get("id"))
     t = (r.get("text") or "").strip().lower()
-    if not t: errors.append(f"line {n}: empty text")
-    if t in texts: errors.append(f"line {n}: duplicate text")
+    if not t:
+        errors.append(f"line {n}: empty text")
+    if t in texts:
+        errors.append(f"line {n}: duplicate text")
     texts.add(t)
     fl = r.get("flags")
     if not isinstance(fl, list) or len(fl) != len(set(fl)) or not set(fl) <= FLAGS:
         errors.append(f"line {n}: bad flags {fl}")
-    if r.get("stage") not in STAGES: errors.append(f"line {n}: bad stage {r.get('stage')}")
+    if r.get("stage") not in STAGES:
+        errors.append(f"line {n}: bad stage {r.get('stage')}")
     for k in ("urgent", "about_other"):
-        if not isinstance(r.get(k), bool): errors.append(f"line {n}: {k} not bool")
+        if not isinstance(r.get(k), bool):
+            errors.append(f"line {n}: {k} not bool")
     c = r.get("country")
     if c is not None and not (isinstance(c, str) and re.fullmatch(r"[A-Z]{2}", c)):
         errors.append(f"line {n}: bad country {c}")
@@ -38,9 +65,12 @@ for n, line in enumerate(open(path, encoding="utf-8"), 1):
     rows.append(r)
 
 print(f"{len(rows)} lines, {len(errors)} errors")
-for e in errors: print(" ", e)
+for e in errors:
+    print(" ", e)
 print("stage:", dict(Counter(r["stage"] for r in rows)))
-print("urgent:", sum(r["urgent"] for r in rows), " about_other:", sum(r["about_other"] for r in rows))
+print(
+    "urgent:", sum(r["urgent"] for r in rows), " about_other:", sum(r["about_other"] for r in rows)
+)
 print("no-flag lines:", sum(not r["flags"] for r in rows))
 for f, k in sorted(Counter(f for r in rows for f in r["flags"]).items(), key=lambda x: -x[1]):
     print(f"  {f:24s} {k}")

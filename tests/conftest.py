@@ -6,9 +6,10 @@ import json
 import secrets
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -66,8 +67,9 @@ def sqlite_bot(model: Path, tmp_path_factory) -> Iterator[Stack]:
     stack.stop()
 
 
-def http(method: str, url: str, body: bytes | None = None,
-         content_type: str = "application/json") -> tuple[int, Any]:
+def http(
+    method: str, url: str, body: bytes | None = None, content_type: str = "application/json"
+) -> tuple[int, Any]:
     """Send a request; return the status and the decoded JSON (or raw text)."""
     request = urllib.request.Request(url, data=body, method=method)
     if body is not None:

@@ -5,6 +5,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.screening import ActionScreenMessage
+from bot.screening.messages import screening_messages
+
+messages = screening_messages()
 
 
 def tracker(parse, slots=None):
@@ -23,7 +26,8 @@ def tracker(parse, slots=None):
 def run(parse, slots=None):
     dispatcher = CollectingDispatcher()
     events = ActionScreenMessage().run(dispatcher, tracker(parse, slots), {})
-    return events, [m["response"] for m in dispatcher.messages]
+    texts = {messages.text(name): name for name in messages.names()}
+    return events, [texts[m["text"]] for m in dispatcher.messages]
 
 
 def test_sets_every_changed_slot_and_explains_new_flags():
@@ -40,8 +44,8 @@ def test_sets_every_changed_slot_and_explains_new_flags():
     assert slots["red_flags"] == ["documents_confiscated"]
     assert slots["risk_level"] == "critical"
     assert slots["stage"] == "in_situ" and slots["urgent"] is True and slots["country"] == "MM"
-    assert responses[0] == "utter_urgent_safety"
-    assert "utter_flag_documents_confiscated" in responses
+    assert responses[0] == "screen_urgent_safety"
+    assert "screen_flag_documents_confiscated" in responses
 
 
 def test_builds_on_the_slots_already_set():
@@ -49,7 +53,10 @@ def test_builds_on_the_slots_already_set():
     events, responses = run(
         {
             "intent": {"name": "describe_offer"},
-            "red_flags": [{"name": "no_contract", "score": 0.8}, {"name": "fees_or_debt", "score": 0.7}],
+            "red_flags": [
+                {"name": "no_contract", "score": 0.8},
+                {"name": "fees_or_debt", "score": 0.7},
+            ],
             "stage": "none",
         },
         earlier,
@@ -57,7 +64,7 @@ def test_builds_on_the_slots_already_set():
     assert SlotSet("red_flags", ["no_contract", "fees_or_debt"]) in events
     assert SlotSet("risk_level", "medium") in events
     assert all(e["name"] != "stage" for e in events)  # stage none keeps prospective
-    assert responses == ["utter_flags_intro", "utter_flag_fees_or_debt", "utter_flags_outro"]
+    assert responses == ["screen_flags_intro", "screen_flag_fees_or_debt", "screen_flags_outro"]
 
 
 def test_a_message_without_labels_changes_nothing_risky():

@@ -8,7 +8,10 @@ from bot.screening.labels import MessageLabels
 def test_reads_every_key_of_a_parse_result():
     labels = MessageLabels.from_parse(
         {
-            "red_flags": [{"name": "no_contract", "score": 0.9}, {"name": "fees_or_debt", "score": 0.7}],
+            "red_flags": [
+                {"name": "no_contract", "score": 0.9},
+                {"name": "fees_or_debt", "score": 0.7},
+            ],
             "urgent": True,
             "stage": "prospective",
             "about_other": True,

@@ -24,13 +24,24 @@ def _row(*parts):
 def _dataset():
     rows, targets = [], []
     for _ in range(12):
-        rows.append(_row(PASSPORT)); targets.append(ScreeningTargets(flags=("documents_confiscated",), stage="in_situ"))
-        rows.append(_row(PHONE)); targets.append(ScreeningTargets(flags=("phone_confiscated",), stage="in_situ"))
-        rows.append(_row(PASSPORT, PHONE)); targets.append(ScreeningTargets(flags=("documents_confiscated", "phone_confiscated"), stage="in_situ"))
-        rows.append(_row(PIZZA)); targets.append(ScreeningTargets())
-        rows.append(_row(HELP)); targets.append(ScreeningTargets(urgent=True, stage="in_situ"))
-        rows.append(_row(SON, PHONE)); targets.append(ScreeningTargets(flags=("phone_confiscated",), about_other=True, stage="in_situ"))
-        rows.append(_row(OFFER)); targets.append(ScreeningTargets(stage="prospective"))
+        rows.append(_row(PASSPORT))
+        targets.append(ScreeningTargets(flags=("documents_confiscated",), stage="in_situ"))
+        rows.append(_row(PHONE))
+        targets.append(ScreeningTargets(flags=("phone_confiscated",), stage="in_situ"))
+        rows.append(_row(PASSPORT, PHONE))
+        targets.append(
+            ScreeningTargets(flags=("documents_confiscated", "phone_confiscated"), stage="in_situ")
+        )
+        rows.append(_row(PIZZA))
+        targets.append(ScreeningTargets())
+        rows.append(_row(HELP))
+        targets.append(ScreeningTargets(urgent=True, stage="in_situ"))
+        rows.append(_row(SON, PHONE))
+        targets.append(
+            ScreeningTargets(flags=("phone_confiscated",), about_other=True, stage="in_situ")
+        )
+        rows.append(_row(OFFER))
+        targets.append(ScreeningTargets(stage="prospective"))
     return [sp.csr_matrix(np.array(rows, dtype=float))], targets
 
 
@@ -65,10 +76,15 @@ def _hand_made_model(stage_gate):
     coef[labels.index("documents_confiscated"), 0] = 10.0
     stage_coef = np.array([[0.0], [0.0], [5.0], [0.0]])
     return ScreeningModel(
-        idf=[np.ones(1)], labels=labels, coef=coef, intercept=np.full(len(labels), -5.0),
+        idf=[np.ones(1)],
+        labels=labels,
+        coef=coef,
+        intercept=np.full(len(labels), -5.0),
         thresholds={label: 0.5 for label in labels},
         stage_classes=["exited", "in_situ", "none", "prospective"],
-        stage_coef=stage_coef, stage_intercept=np.zeros(4), stage_gate=stage_gate,
+        stage_coef=stage_coef,
+        stage_intercept=np.zeros(4),
+        stage_gate=stage_gate,
     )
 
 

@@ -37,6 +37,10 @@ def test_no_exact_or_near_duplicates(examples):
 
 
 def test_flags_only_on_screening_intents(examples):
-    misplaced = [e.text for e in examples if e.targets.flags and e.intent not in
-                 {"describe_offer", "describe_situation", "describe_exit"}]
+    misplaced = [
+        e.text
+        for e in examples
+        if e.targets.flags
+        and e.intent not in {"describe_offer", "describe_situation", "describe_exit"}
+    ]
     assert not misplaced

@@ -65,7 +65,9 @@ def test_conversation_survives_a_restart(backend, start_bot, tmp_path, request):
 
 
 def test_redis_lock_store_takes_the_conversation_lock(start_bot, tmp_path):
-    settings = make_settings(f"sqlite:///{tmp_path / 'lantern.db'}", lock_store_type="redis", redis_db=3)
+    settings = make_settings(
+        f"sqlite:///{tmp_path / 'lantern.db'}", lock_store_type="redis", redis_db=3
+    )
     bot = start_bot(settings)
     client = redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db)
     commands: list[str] = []
@@ -76,7 +78,9 @@ def test_redis_lock_store_takes_the_conversation_lock(start_bot, tmp_path):
             ready.set()
             for command in monitor.listen():
                 commands.append(command["command"])
-                if "locked-conversation" in command["command"] and command["command"].startswith("DEL"):
+                if "locked-conversation" in command["command"] and command["command"].startswith(
+                    "DEL"
+                ):
                     return
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -84,4 +88,6 @@ def test_redis_lock_store_takes_the_conversation_lock(start_bot, tmp_path):
     ready.wait(5)
     say(bot, "locked-conversation", "hello")
     watcher.join(10)
-    assert any(c.startswith("SET") and "lantern:lock:locked-conversation" in c for c in commands), commands
+    assert any(c.startswith("SET") and "lantern:lock:locked-conversation" in c for c in commands), (
+        commands
+    )

@@ -7,46 +7,55 @@ import yaml
 
 from bot.contract import FLAG_IDS
 from bot.screening.labels import MessageLabels
+from bot.screening.messages import screening_messages
 from bot.screening.replies import choose_replies
 from bot.screening.state import ConversationState, update_state
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[1] / "domain.yml").read_text())
+MESSAGES = screening_messages()
 
 
-def replies(intent, labels, before=ConversationState()):
+def replies(intent, labels, before=None):
+    before = before or ConversationState()
     return choose_replies(intent, labels, before, update_state(before, labels))
 
 
 def test_urgent_message_gets_the_safety_message_first():
-    chosen = replies("describe_situation", MessageLabels(flags=("threats_or_violence",), urgent=True))
-    assert chosen[0] == "utter_urgent_safety"
-    assert "utter_flag_threats_or_violence" in chosen
+    chosen = replies(
+        "describe_situation", MessageLabels(flags=("threats_or_violence",), urgent=True)
+    )
+    assert chosen[0] == "screen_urgent_safety"
+    assert "screen_flag_threats_or_violence" in chosen
 
 
 def test_every_new_flag_is_explained_once_in_order_seen():
     before = update_state(ConversationState(), MessageLabels(flags=("no_contract",)))
     chosen = replies(
-        "describe_offer", MessageLabels(flags=("no_contract", "fees_or_debt", "unrealistic_pay")), before
+        "describe_offer",
+        MessageLabels(flags=("no_contract", "fees_or_debt", "unrealistic_pay")),
+        before,
     )
     assert chosen == [
-        "utter_flags_intro",
-        "utter_flag_fees_or_debt",
-        "utter_flag_unrealistic_pay",
-        "utter_flags_outro",
+        "screen_flags_intro",
+        "screen_flag_fees_or_debt",
+        "screen_flag_unrealistic_pay",
+        "screen_flags_outro",
     ]
 
 
 def test_forced_scamming_says_victim_not_criminal():
-    chosen = replies("describe_situation", MessageLabels(flags=("forced_scamming",), stage="in_situ"))
-    assert "utter_victim_not_criminal" in chosen
+    chosen = replies(
+        "describe_situation", MessageLabels(flags=("forced_scamming",), stage="in_situ")
+    )
+    assert "screen_victim_not_criminal" in chosen
 
 
 @pytest.mark.parametrize(
     "intent,expected",
     [
-        ("describe_offer", ["utter_no_new_flags"]),
-        ("out_of_scope", ["utter_out_of_scope"]),
-        ("nlu_fallback", ["utter_please_rephrase"]),
+        ("describe_offer", ["screen_no_new_flags"]),
+        ("out_of_scope", ["screen_out_of_scope"]),
+        ("nlu_fallback", ["screen_please_rephrase"]),
         ("greet", []),
         ("stop", []),
     ],
@@ -55,11 +64,18 @@ def test_without_flags_the_intent_decides(intent, expected):
     assert replies(intent, MessageLabels()) == expected
 
 
-def test_every_chosen_response_exists_in_the_domain():
-    names = {"utter_urgent_safety", "utter_flags_intro", "utter_flags_outro", "utter_no_new_flags",
-             "utter_out_of_scope", "utter_please_rephrase", "utter_victim_not_criminal"}
-    names |= {f"utter_flag_{flag}" for flag in FLAG_IDS}
-    assert names <= set(DOMAIN["responses"])
+def test_every_response_the_rules_can_choose_exists_and_every_one_is_used():
+    names = {
+        "screen_urgent_safety",
+        "screen_flags_intro",
+        "screen_flags_outro",
+        "screen_no_new_flags",
+        "screen_out_of_scope",
+        "screen_please_rephrase",
+        "screen_victim_not_criminal",
+    }
+    names |= {f"screen_flag_{flag}" for flag in FLAG_IDS}
+    assert names == MESSAGES.names()
 
 
 def test_responses_say_what_the_bot_is():

@@ -6,19 +6,22 @@ from bot.ops.screen import prediction_line, read_requests
 
 
 def test_good_and_bad_lines_each_get_one_result_in_order():
-    raw = b"\n".join(
-        [
-            json.dumps({"id": "m1", "text": "hello"}).encode(),
-            b"not json at all",
-            json.dumps({"id": "m3"}).encode(),
-            json.dumps({"id": "m4", "text": "   "}).encode(),
-            json.dumps({"id": "m5", "text": 42}).encode(),
-            json.dumps(["a", "list"]).encode(),
-            b"\xff\xfe\x00binary",
-            b"",
-            json.dumps({"id": "m9", "text": "<script>alert(1)</script>"}).encode(),
-        ]
-    ) + b"\n\n"
+    raw = (
+        b"\n".join(
+            [
+                json.dumps({"id": "m1", "text": "hello"}).encode(),
+                b"not json at all",
+                json.dumps({"id": "m3"}).encode(),
+                json.dumps({"id": "m4", "text": "   "}).encode(),
+                json.dumps({"id": "m5", "text": 42}).encode(),
+                json.dumps(["a", "list"]).encode(),
+                b"\xff\xfe\x00binary",
+                b"",
+                json.dumps({"id": "m9", "text": "<script>alert(1)</script>"}).encode(),
+            ]
+        )
+        + b"\n\n"
+    )
     results = list(read_requests(raw))
     assert len(results) == 9
     assert results[0] == {"id": "m1", "text": "hello"}

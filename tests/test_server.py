@@ -11,7 +11,6 @@ import pytest
 
 from bot.contract import FLAG_IDS, RISK_LEVELS, SLOT_NAMES, STAGES
 from bot.screening.risk import risk_level
-
 from tests.conftest import http, say, tracker
 
 BAD_MESSAGES = [
@@ -54,7 +53,10 @@ def test_every_message_updates_the_contract_slots_by_the_rules(sqlite_bot):
         assert set(slots["red_flags"]) <= set(FLAG_IDS)
         assert len(slots["red_flags"]) == len(set(slots["red_flags"]))
         assert slots["stage"] in STAGES and slots["risk_level"] in RISK_LEVELS
-        assert slots["risk_level"] == risk_level(slots["red_flags"], slots["stage"], slots["urgent"]).value
+        assert (
+            slots["risk_level"]
+            == risk_level(slots["red_flags"], slots["stage"], slots["urgent"]).value
+        )
         assert len(slots["risk_reasons"]) >= len(slots["red_flags"])
 
 
@@ -74,8 +76,9 @@ def test_parse_shows_every_flag_with_a_score(sqlite_bot):
 
 
 def test_the_api_needs_the_token(sqlite_bot):
-    status, _ = http("POST", f"{sqlite_bot.settings.rasa_url}/model/parse",
-                     json.dumps({"text": "hi"}).encode())
+    status, _ = http(
+        "POST", f"{sqlite_bot.settings.rasa_url}/model/parse", json.dumps({"text": "hi"}).encode()
+    )
     assert status == 401
 
 

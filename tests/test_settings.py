@@ -25,6 +25,9 @@ def test_process_environment_wins(tmp_path, monkeypatch):
 
 
 def test_relative_sqlite_paths_live_under_the_project():
-    assert absolute_sqlite_url("sqlite:///var/x.db", Path("/srv/lantern")) == "sqlite:////srv/lantern/var/x.db"
+    assert (
+        absolute_sqlite_url("sqlite:///var/x.db", Path("/srv/lantern"))
+        == "sqlite:////srv/lantern/var/x.db"
+    )
     assert absolute_sqlite_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
     assert absolute_sqlite_url("postgresql://u@h/db") == "postgresql://u@h/db"

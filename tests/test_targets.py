@@ -9,7 +9,11 @@ def test_example_keys_win_over_the_intent_default():
     targets = targets_from_metadata(
         {
             "intent": {"stage": "prospective"},
-            "example": {"flags": ["no_contract", "no_contract"], "stage": "in_situ", "urgent": True},
+            "example": {
+                "flags": ["no_contract", "no_contract"],
+                "stage": "in_situ",
+                "urgent": True,
+            },
         }
     )
     assert targets == ScreeningTargets(flags=("no_contract",), urgent=True, stage="in_situ")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -53,7 +53,7 @@ def duplicates(examples: Sequence[Example]) -> list[tuple[str, str, float]]:
     for i, text in enumerate(texts):
         if i + 1 >= len(texts):
             break
-        for match, ratio, j in process.extract(
+        for _match, ratio, j in process.extract(
             text, texts[i + 1 :], scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_RATIO, limit=None
         ):
             found.append((examples[i].text, examples[i + 1 + j].text, ratio))

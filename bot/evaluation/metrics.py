@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from bot.contract import FLAG_IDS
 
@@ -33,7 +34,7 @@ class Counts:
     def support(self) -> int:
         return self.tp + self.fn
 
-    def add(self, gold: bool, predicted: bool) -> "Counts":
+    def add(self, gold: bool, predicted: bool) -> Counts:
         return Counts(
             self.tp + (gold and predicted),
             self.fp + (predicted and not gold),
@@ -49,7 +50,9 @@ class Counts:
         }
 
 
-def score(gold: Iterable[Mapping[str, Any]], predicted: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def score(
+    gold: Iterable[Mapping[str, Any]], predicted: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
     """Compare predictions with gold labels, matched by `id`."""
     by_id = {p.get("id"): p for p in predicted if "error" not in p}
     flags = {flag: Counts() for flag in FLAG_IDS}
@@ -97,11 +100,15 @@ def format_table(report: Mapping[str, Any]) -> str:
         ("about_other", report["about_other"]),
     ]
     for name, row in rows:
-        lines.append(
-            f"{name:24s} {row['precision']:6.2f} {row['recall']:6.2f} {row['f1']:6.2f} {row['support']:5d}"
-        )
-    lines.append(f"flag macro F1 {report['flag_macro_f1']:.3f}   stage accuracy {report['stage_accuracy']:.3f}"
-                 f"   country accuracy {report['country_accuracy']:.3f}")
-    lines.append(f"harmless messages given a flag or urgent: {report['harmless_flagged_rate']:.3f}"
-                 f" of {report['harmless_messages']}")
+        p, r, f1, n = row["precision"], row["recall"], row["f1"], row["support"]
+        lines.append(f"{name:24s} {p:6.2f} {r:6.2f} {f1:6.2f} {n:5d}")
+    lines.append(
+        f"flag macro F1 {report['flag_macro_f1']:.3f}"
+        f"   stage accuracy {report['stage_accuracy']:.3f}"
+        f"   country accuracy {report['country_accuracy']:.3f}"
+    )
+    lines.append(
+        f"harmless messages given a flag or urgent: {report['harmless_flagged_rate']:.3f}"
+        f" of {report['harmless_messages']}"
+    )
     return "\n".join(lines)

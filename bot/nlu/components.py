@@ -10,7 +10,7 @@ Registered in `config.yml` as `bot.nlu.components.ScreeningClassifier` and
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,10 +33,10 @@ from bot.places import locate_places
 logger = logging.getLogger(__name__)
 
 
-def _sentence_blocks(messages: List[Message], origins: List[Text]) -> List[sp.csr_matrix]:
+def _sentence_blocks(messages: list[Message], origins: list[str]) -> list[sp.csr_matrix]:
     """One sparse matrix per featurizer (by origin), one row per message."""
-    rows: Dict[Text, List[sp.csr_matrix]] = {origin: [] for origin in origins}
-    widths: Dict[Text, int] = {}
+    rows: dict[str, list[sp.csr_matrix]] = {origin: [] for origin in origins}
+    widths: dict[str, int] = {}
     for message in messages:
         found = {
             f.origin: f.features
@@ -60,7 +60,7 @@ def _sentence_blocks(messages: List[Message], origins: List[Text]) -> List[sp.cs
     return blocks
 
 
-def _dense_sentence_features(messages: List[Message]) -> Optional[np.ndarray]:
+def _dense_sentence_features(messages: list[Message]) -> np.ndarray | None:
     """Dense sentence features (all dense featurizers side by side), or None."""
     rows = []
     for message in messages:
@@ -75,9 +75,9 @@ def _dense_sentence_features(messages: List[Message]) -> Optional[np.ndarray]:
     return np.vstack(rows) if rows else None
 
 
-def _origins(messages: List[Message]) -> List[Text]:
+def _origins(messages: list[Message]) -> list[str]:
     """The featurizers that gave sparse sentence features, in a stable order."""
-    seen: Dict[Text, None] = {}
+    seen: dict[str, None] = {}
     for message in messages:
         for f in message.features:
             if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse():
@@ -85,19 +85,17 @@ def _origins(messages: List[Message]) -> List[Text]:
     return sorted(seen)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class ScreeningClassifier(GraphComponent):
     """Multi-label red flags plus `urgent`, `stage` and `about_other` for each message."""
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         """Featurizers must run first."""
         return [Featurizer]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """Defaults of the hyper-parameters (see `ModelConfig`)."""
         defaults = ModelConfig()
         return {
@@ -110,11 +108,11 @@ class ScreeningClassifier(GraphComponent):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        model: Optional[ScreeningModel] = None,
-        origins: Optional[List[Text]] = None,
+        model: ScreeningModel | None = None,
+        origins: list[str] | None = None,
     ) -> None:
         self._config = ModelConfig(
             c=float(config["c"]),
@@ -131,11 +129,11 @@ class ScreeningClassifier(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "ScreeningClassifier":
+    ) -> ScreeningClassifier:
         """An untrained component."""
         return cls({**cls.get_default_config(), **config}, model_storage, resource)
 
@@ -158,12 +156,12 @@ class ScreeningClassifier(GraphComponent):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "ScreeningClassifier":
+    ) -> ScreeningClassifier:
         """Load the trained model, or an untrained component if none was saved."""
         config = {**cls.get_default_config(), **config}
         try:
@@ -174,7 +172,7 @@ class ScreeningClassifier(GraphComponent):
             logger.warning("No trained screening model found; messages get no flags.")
             return cls(config, model_storage, resource)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Add the screening labels to each message's parse result."""
         if self._model is None or not messages:
             for message in messages:
@@ -188,10 +186,10 @@ class ScreeningClassifier(GraphComponent):
         return messages
 
 
-def _set_labels(message: Message, prediction: Optional[Prediction]) -> None:
+def _set_labels(message: Message, prediction: Prediction | None) -> None:
     """Write a prediction (or "nothing detected") into the message's output."""
     if prediction is None:
-        values: Dict[Text, Any] = {
+        values: dict[str, Any] = {
             "red_flags": [],
             "flag_scores": {},
             "urgent": False,
@@ -218,24 +216,22 @@ def _set_labels(message: Message, prediction: Optional[Prediction]) -> None:
         message.set(key, value, add_to_output=True)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class PlaceExtractor(GraphComponent):
     """Adds `country` and `home_country` (ISO 3166-1 alpha-2) from the places named."""
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "PlaceExtractor":
+    ) -> PlaceExtractor:
         """The extractor needs no training: it reads the gazetteer."""
         return cls()
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Add the places of each message to its parse result."""
         for message in messages:
             places = locate_places(message.get(TEXT) or "")
@@ -244,27 +240,25 @@ class PlaceExtractor(GraphComponent):
         return messages
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceEmbeddingFeaturizer(GraphComponent):
     """Adds a MiniLM sentence embedding as a dense sentence feature of the text."""
 
-    def __init__(self, name: Text) -> None:
+    def __init__(self, name: str) -> None:
         self._name = name
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SentenceEmbeddingFeaturizer":
+    ) -> SentenceEmbeddingFeaturizer:
         """The encoder is pre-trained: nothing to fit."""
         return cls(execution_context.node_name)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Embed every message (batched)."""
         if messages:
             vectors = default_encoder().embed([m.get(TEXT) or "" for m in messages])

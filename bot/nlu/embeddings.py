@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import metadata, util
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -24,9 +25,11 @@ MAX_TOKENS = 128
 
 def _cache_dir() -> Path:
     explicit = os.environ.get("LANTERN_CACHE")
-    base = Path(explicit) if explicit else Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    ) / "lantern"
+    base = (
+        Path(explicit)
+        if explicit
+        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lantern"
+    )
     return base / "embedding-models"
 
 
@@ -64,7 +67,9 @@ class SentenceEncoder:
         def encode(ids: Any, mask: Any) -> Any:
             hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
             weights = tf.cast(mask[:, :, None], tf.float32)
-            pooled = tf.reduce_sum(hidden * weights, 1) / tf.maximum(tf.reduce_sum(weights, 1), 1e-9)
+            pooled = tf.reduce_sum(hidden * weights, 1) / tf.maximum(
+                tf.reduce_sum(weights, 1), 1e-9
+            )
             return tf.math.l2_normalize(pooled, 1)
 
         self._encode = encode

@@ -10,9 +10,10 @@ by a single global threshold. Saved as plain arrays and JSON (no pickle).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -65,9 +66,7 @@ class Prediction:
 
 def _binary_targets(targets: Sequence[ScreeningTargets]) -> dict[str, np.ndarray]:
     """One 0/1 column per binary label."""
-    columns = {
-        flag: np.array([flag in t.flags for t in targets], dtype=int) for flag in FLAG_IDS
-    }
+    columns = {flag: np.array([flag in t.flags for t in targets], dtype=int) for flag in FLAG_IDS}
     columns[URGENT] = np.array([t.urgent for t in targets], dtype=int)
     columns[ABOUT_OTHER] = np.array([t.about_other for t in targets], dtype=int)
     return columns
@@ -142,7 +141,7 @@ class ScreeningModel:
         targets: Sequence[ScreeningTargets],
         config: ModelConfig = ModelConfig(),
         dense: np.ndarray | None = None,
-    ) -> "ScreeningModel":
+    ) -> ScreeningModel:
         """Train on feature blocks (one sparse matrix per featurizer, same rows) and an
         optional dense matrix of sentence embeddings."""
         transformers = [TfidfTransformer(sublinear_tf=True).fit(block) for block in blocks]
@@ -186,7 +185,9 @@ class ScreeningModel:
         )
 
     # -- prediction -----------------------------------------------------------
-    def features(self, blocks: list[sp.csr_matrix], dense: np.ndarray | None = None) -> sp.csr_matrix:
+    def features(
+        self, blocks: list[sp.csr_matrix], dense: np.ndarray | None = None
+    ) -> sp.csr_matrix:
         """Weigh raw features as in training."""
         parts = [w.transform(b) for w, b in zip(self._weighers, blocks)]
         if self.dense_dim:
@@ -196,7 +197,9 @@ class ScreeningModel:
             parts.append(sp.csr_matrix(dense * self.dense_weight))
         return sp.hstack(parts).tocsr()
 
-    def predict(self, blocks: list[sp.csr_matrix], dense: np.ndarray | None = None) -> list[Prediction]:
+    def predict(
+        self, blocks: list[sp.csr_matrix], dense: np.ndarray | None = None
+    ) -> list[Prediction]:
         """Labels for each row of the blocks."""
         X = self.features(blocks, dense)
         scores = _sigmoid(X @ self.coef.T + self.intercept)
@@ -204,7 +207,10 @@ class ScreeningModel:
         if len(self.stage_classes) == 2:  # sklearn stores one row for two classes
             stage_logits = np.hstack([-stage_logits, stage_logits])
         stage_probs = _softmax(np.asarray(stage_logits))
-        return [self._prediction(np.asarray(row).ravel(), probs) for row, probs in zip(scores, stage_probs)]
+        return [
+            self._prediction(np.asarray(row).ravel(), probs)
+            for row, probs in zip(scores, stage_probs)
+        ]
 
     def _prediction(self, row: np.ndarray, stage_probs: np.ndarray) -> Prediction:
         by_label = dict(zip(self.labels, (float(s) for s in row)))
@@ -253,7 +259,7 @@ class ScreeningModel:
         (directory / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path) -> "ScreeningModel":
+    def load(cls, directory: Path) -> ScreeningModel:
         """Read a model written by `save`."""
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
         with np.load(directory / "arrays.npz", allow_pickle=False) as arrays:
@@ -277,9 +283,9 @@ def _out_of_fold_scores(X: sp.csr_matrix, y: np.ndarray, config: ModelConfig) ->
     if folds < 2:
         return np.zeros(len(y))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.random_state)
-    return cross_val_predict(
-        _new_regression(config), X, y, cv=splitter, method="predict_proba"
-    )[:, 1]
+    return cross_val_predict(_new_regression(config), X, y, cv=splitter, method="predict_proba")[
+        :, 1
+    ]
 
 
 def _weigher(idf: np.ndarray) -> TfidfTransformer:

@@ -70,9 +70,18 @@ def train(out_dir: Path, name: str, env: dict[str, str] | None = None) -> Path:
     """Run `rasa train` and return the model file."""
     out_dir.mkdir(parents=True, exist_ok=True)
     command = [
-        rasa_executable(), "train",
-        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
-        "--out", str(out_dir), "--fixed-model-name", name,
+        rasa_executable(),
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data",
+        "--out",
+        str(out_dir),
+        "--fixed-model-name",
+        name,
     ]
     subprocess.run(command, cwd=PROJECT_ROOT, env=env or rasa_env(), check=True)
     return out_dir / f"{name}.tar.gz"

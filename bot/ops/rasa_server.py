@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Optional
+from typing import Any
 
 from sanic import response
 from sanic.request import Request
@@ -20,7 +20,7 @@ JSON_ENDPOINTS = ("/model/parse", "/webhooks/rest/webhook", "/conversations/")
 TEXT_FIELDS = {"/model/parse": "text", "/webhooks/rest/webhook": "message"}
 
 
-async def reject_malformed_json(request: Request) -> Optional[HTTPResponse]:
+async def reject_malformed_json(request: Request) -> HTTPResponse | None:
     """Answer 400 to a POST/PUT on a JSON endpoint whose body is not valid JSON, and to a
     message endpoint whose body is not an object with its text field as a string."""
     if request.method not in ("POST", "PUT") or not request.path.startswith(JSON_ENDPOINTS):
@@ -41,7 +41,13 @@ async def reject_malformed_json(request: Request) -> Optional[HTTPResponse]:
 
 def _bad_request(message: str) -> HTTPResponse:
     return response.json(
-        {"version": None, "status": "failure", "reason": "BadRequest", "message": message, "code": 400},
+        {
+            "version": None,
+            "status": "failure",
+            "reason": "BadRequest",
+            "message": message,
+            "code": 400,
+        },
         status=400,
     )
 

@@ -25,11 +25,14 @@ def main() -> int:
         print("lantern: created .env from .env.example (with a new RASA_TOKEN)")
     settings = load_settings()
     busy = [
-        port for port in (settings.rasa_port, settings.action_port)
+        port
+        for port in (settings.rasa_port, settings.action_port)
         if not port_is_free(settings.bind_host, port)
     ]
     if busy:
-        print(f"lantern: port(s) {busy} already in use — is Lantern already running?", file=sys.stderr)
+        print(
+            f"lantern: port(s) {busy} already in use — is Lantern already running?", file=sys.stderr
+        )
         return 1
     model = ensure_model()
     stack = Stack(settings, model, var_dir() / "logs")

@@ -11,8 +11,9 @@ import asyncio
 import json
 import logging
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from bot.screening.labels import MessageLabels
 

@@ -30,21 +30,52 @@ class Stack:
         if self.settings.lock_store_type == "redis":
             check_redis(self.settings.redis_host, self.settings.redis_port, self.settings.redis_db)
         # SANIC_HOST is how rasa_sdk chooses its interface (it has no flag for it).
-        env = {**rasa_env(), **self.settings.rasa_environment(), "SANIC_HOST": self.settings.bind_host}
+        env = {
+            **rasa_env(),
+            **self.settings.rasa_environment(),
+            "SANIC_HOST": self.settings.bind_host,
+        }
         actions = ManagedProcess(
             "action server",
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-             "--port", str(self.settings.action_port)],
-            self.log_dir / "actions.log", env, PROJECT_ROOT,
+            [
+                sys.executable,
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.settings.action_port),
+            ],
+            self.log_dir / "actions.log",
+            env,
+            PROJECT_ROOT,
         )
         rasa = ManagedProcess(
             "Rasa server",
-            [sys.executable, "-m", "bot.ops.rasa_server", "run", "--model", str(self.model), "--enable-api",
-             "--auth-token", self.settings.rasa_token,
-             "--interface", self.settings.bind_host, "--port", str(self.settings.rasa_port),
-             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-             "--cors", f"http://localhost:{self.settings.web_port}"],
-            self.log_dir / "rasa.log", env, PROJECT_ROOT,
+            [
+                sys.executable,
+                "-m",
+                "bot.ops.rasa_server",
+                "run",
+                "--model",
+                str(self.model),
+                "--enable-api",
+                "--auth-token",
+                self.settings.rasa_token,
+                "--interface",
+                self.settings.bind_host,
+                "--port",
+                str(self.settings.rasa_port),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--cors",
+                f"http://localhost:{self.settings.web_port}",
+            ],
+            self.log_dir / "rasa.log",
+            env,
+            PROJECT_ROOT,
         )
         self.processes = [actions, rasa]
         for managed in self.processes:
@@ -75,7 +106,7 @@ class Stack:
         for managed in reversed(self.processes):
             managed.stop()
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         self.start()
         return self
 

@@ -49,9 +49,7 @@ class Gazetteer:
 
     def __init__(self, aliases: list[Alias]) -> None:
         self._by_text = {alias.text: alias for alias in aliases}
-        spaced = sorted(
-            (a.text for a in aliases if a.text.isascii()), key=len, reverse=True
-        )
+        spaced = sorted((a.text for a in aliases if a.text.isascii()), key=len, reverse=True)
         self._word_pattern = re.compile(
             r"(?<!\w)(" + "|".join(re.escape(t) for t in spaced) + r")(?!\w)"
         )
@@ -59,7 +57,7 @@ class Gazetteer:
         self._fuzzy_choices = [t for t in spaced if len(t) >= FUZZY_MIN_LENGTH]
 
     @classmethod
-    def from_file(cls, path: Path = GAZETTEER_FILE) -> "Gazetteer":
+    def from_file(cls, path: Path = GAZETTEER_FILE) -> Gazetteer:
         """Load the gazetteer YAML."""
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         aliases: dict[str, Alias] = {}
@@ -80,7 +78,10 @@ class Gazetteer:
     def mentions(self, normalised_text: str) -> list[Mention]:
         """Every place named in the text, in order, exact spellings before fuzzy ones."""
         text = normalised_text[:MAX_SCANNED_CHARS]
-        found = [self._mention(m.group(1), m.start(1), m.end(1)) for m in self._word_pattern.finditer(text)]
+        found = [
+            self._mention(m.group(1), m.start(1), m.end(1))
+            for m in self._word_pattern.finditer(text)
+        ]
         for alias in self._script_aliases:
             start = text.find(alias)
             if start >= 0:
@@ -96,9 +97,7 @@ class Gazetteer:
         """Misspelled names: words and word pairs close to a long alias."""
         covered = [(m.start, m.end) for m in exact]
         words = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\w+", text)]
-        candidates = words + [
-            (f"{a[0]} {b[0]}", a[1], b[2]) for a, b in zip(words, words[1:])
-        ]
+        candidates = words + [(f"{a[0]} {b[0]}", a[1], b[2]) for a, b in zip(words, words[1:])]
         found: list[Mention] = []
         best_for: dict[str, tuple[str, float] | None] = {}
         for phrase, start, end in candidates:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from bot.contract import FLAG_IDS, STAGES, Stage
 
@@ -28,7 +29,7 @@ class MessageLabels:
             raise ValueError(f"unknown stage: {self.stage!r}")
 
     @classmethod
-    def from_parse(cls, parse: Mapping[str, Any]) -> "MessageLabels":
+    def from_parse(cls, parse: Mapping[str, Any]) -> MessageLabels:
         """Read the labels from a parse result (`/model/parse` or a tracker's message).
 
         Missing or malformed keys fall back to "nothing detected", so a message parsed

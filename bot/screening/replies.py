@@ -27,19 +27,19 @@ def choose_replies(
     """
     replies: list[str] = []
     if labels.urgent:
-        replies.append("utter_urgent_safety")
+        replies.append("screen_urgent_safety")
     added = new_flags(before, after)
     if added:
-        replies.append("utter_flags_intro")
-        replies.extend(f"utter_flag_{flag}" for flag in added)
+        replies.append("screen_flags_intro")
+        replies.extend(f"screen_flag_{flag}" for flag in added)
         if "forced_scamming" in added:
-            replies.append("utter_victim_not_criminal")
-        replies.append("utter_flags_outro")
+            replies.append("screen_victim_not_criminal")
+        replies.append("screen_flags_outro")
     elif not labels.urgent:
         if intent in SCREENING_INTENTS:
-            replies.append("utter_no_new_flags")
+            replies.append("screen_no_new_flags")
         elif intent == OUT_OF_SCOPE_INTENT:
-            replies.append("utter_out_of_scope")
+            replies.append("screen_out_of_scope")
         elif intent == FALLBACK_INTENT:
-            replies.append("utter_please_rephrase")
+            replies.append("screen_please_rephrase")
     return replies

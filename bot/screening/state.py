@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any
 
 from bot.contract import STAGES, Stage
 from bot.screening.labels import MessageLabels
@@ -45,7 +46,7 @@ class ConversationState:
         }
 
     @classmethod
-    def from_slots(cls, slots: Mapping[str, Any]) -> "ConversationState":
+    def from_slots(cls, slots: Mapping[str, Any]) -> ConversationState:
         """Rebuild the state from stored slot values, ignoring what is malformed."""
         flags = slots.get("red_flags")
         flags = flags if isinstance(flags, list) else []
@@ -57,9 +58,7 @@ class ConversationState:
             about_other=slots.get("about_other") is True,
             country=slots.get("country") if isinstance(slots.get("country"), str) else None,
             home_country=(
-                slots.get("home_country")
-                if isinstance(slots.get("home_country"), str)
-                else None
+                slots.get("home_country") if isinstance(slots.get("home_country"), str) else None
             ),
         )
 
