@@ -15,7 +15,8 @@ run:
 	@$(RUN) python -m bot.ops.run
 
 test:
-	@$(RUN) python -m bot.ops.modelcache >/dev/null
+	@bash scripts/services.sh
+	@$(RUN) python -m bot.ops.modelcache
 	@$(RUN) python -m pytest $(PYTEST_ARGS)
 
 screen:

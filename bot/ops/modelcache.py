@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.ops.paths import cache_dir, models_dir
+from bot.ops.paths import cache_dir, models_dir, var_dir
 from bot.settings import PROJECT_ROOT
 
 # What a trained model depends on (the issue's list plus the pinned environment).
@@ -66,9 +66,11 @@ def rasa_executable() -> str:
     return str(Path(sys.executable).with_name("rasa"))
 
 
-def train(out_dir: Path, name: str, env: dict[str, str] | None = None) -> Path:
-    """Run `rasa train` and return the model file."""
+def train(out_dir: Path, name: str, log_path: Path | None = None) -> Path:
+    """Run `rasa train` (its output into a log file) and return the model file."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_path or var_dir() / "logs" / "train.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     command = [
         rasa_executable(),
         "train",
@@ -83,7 +85,13 @@ def train(out_dir: Path, name: str, env: dict[str, str] | None = None) -> Path:
         "--fixed-model-name",
         name,
     ]
-    subprocess.run(command, cwd=PROJECT_ROOT, env=env or rasa_env(), check=True)
+    with log_path.open("w") as log:
+        result = subprocess.run(
+            command, cwd=PROJECT_ROOT, env=rasa_env(), stdout=log, stderr=subprocess.STDOUT
+        )
+    if result.returncode != 0:
+        tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-30:])
+        raise RuntimeError(f"training failed; end of {log_path}:\n{tail}")
     return out_dir / f"{name}.tar.gz"
 
 
@@ -93,7 +101,11 @@ def ensure_model(quiet: bool = False) -> Path:
     if target.exists():
         return target
     if not quiet:
-        print(f"lantern: training a model for the current data ({target.name})", flush=True)
+        print(
+            f"lantern: training a model for the current data ({target.name}, about 2 minutes;"
+            f" log in var/logs/train.log)",
+            flush=True,
+        )
     started = time.monotonic()
     trained = train(target.parent, target.name[: -len(".tar.gz")])
     if not quiet:

@@ -34,10 +34,10 @@ def main() -> int:
             f"lantern: port(s) {busy} already in use — is Lantern already running?", file=sys.stderr
         )
         return 1
-    model = ensure_model()
-    stack = Stack(settings, model, var_dir() / "logs")
     signal.signal(signal.SIGTERM, _stop_on_signal)
+    stack: Stack | None = None
     try:
+        stack = Stack(settings, ensure_model(), var_dir() / "logs")
         print("lantern: starting the action server and the Rasa server ...", flush=True)
         stack.start()
         print(
@@ -63,7 +63,8 @@ Press Ctrl-C to stop.""",
         print(f"lantern: {error}", file=sys.stderr)
         return 1
     finally:
-        stack.stop()
+        if stack is not None:
+            stack.stop()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,307 @@
+"""`make bench`: speed and resource figures of Lantern and of a bare `rasa init` bot.
+
+Prints a table and writes reports/bench.json. Numbers, never assertions: they depend on
+the machine. Measured: cold training time, `make run` to ready with a cached model,
+`/model/parse` latency, REST round trips at 1, 10 and 50 concurrent conversations,
+peak memory of the Rasa server; the reference bot is measured the same way in the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bot.ops.modelcache import ensure_model, rasa_env
+from bot.ops.paths import cache_dir
+from bot.ops.processes import ManagedProcess, free_port, http_ok, wait_until
+from bot.ops.stack import Stack
+from bot.settings import PROJECT_ROOT, load_settings
+
+REPORT = PROJECT_ROOT / "reports" / "bench.json"
+CONCURRENCY = (1, 10, 50)
+TURNS_PER_CONVERSATION = 6
+PARSE_REQUESTS = 200
+MESSAGES = [
+    "hi",
+    "i got a job offer on facebook for customer service in cambodia, 1500 usd, they pay ticket",
+    "they said go with tourist visa and someone will pick me up at the airport",
+    "is it safe? they want me to decide by tomorrow and not tell my parents",
+    "my brother is in myawaddy, they took his passport and he cant leave",
+    "thank you",
+    "what is the weather like in bangkok",
+    "please help they are beating people here, i am scared",
+]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return round(ordered[index], 1)
+
+
+def _post(url: str, payload: dict[str, Any]) -> float:
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
+
+
+def parse_latency(base_url: str, token: str) -> dict[str, float]:
+    """Sequential `/model/parse` requests."""
+    url = f"{base_url}/model/parse?token={token}"
+    for message in MESSAGES:  # warm-up
+        _post(url, {"text": message})
+    times = [_post(url, {"text": MESSAGES[i % len(MESSAGES)]}) for i in range(PARSE_REQUESTS)]
+    return {"p50_ms": _percentile(times, 50), "p95_ms": _percentile(times, 95)}
+
+
+def rest_load(base_url: str, conversations: int, label: str) -> dict[str, float]:
+    """`conversations` users at once, each sending its turns one after another."""
+    url = f"{base_url}/webhooks/rest/webhook"
+    run_id = secrets.token_hex(4)
+
+    def converse(number: int) -> list[float]:
+        sender = f"bench-{label}-{run_id}-{conversations}-{number}"
+        return [
+            _post(url, {"sender": sender, "message": MESSAGES[(number + turn) % len(MESSAGES)]})
+            for turn in range(TURNS_PER_CONVERSATION)
+        ]
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=conversations) as pool:
+        times = [t for result in pool.map(converse, range(conversations)) for t in result]
+    wall = time.perf_counter() - started
+    return {
+        "conversations": conversations,
+        "messages": len(times),
+        "p50_ms": _percentile(times, 50),
+        "p95_ms": _percentile(times, 95),
+        "p99_ms": _percentile(times, 99),
+        "messages_per_s": round(len(times) / wall, 1),
+    }
+
+
+def peak_memory_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def measure_serving(base_url: str, token: str, label: str) -> dict[str, Any]:
+    """Parse latency and REST load at each concurrency level."""
+    _post(f"{base_url}/webhooks/rest/webhook", {"sender": f"warm-{label}", "message": "hi"})
+    return {
+        "parse": parse_latency(base_url, token),
+        "rest": [rest_load(base_url, n, label) for n in CONCURRENCY],
+    }
+
+
+def measure_lantern(model: Path, work: Path) -> dict[str, Any]:
+    """Lantern on SQLite with free ports."""
+    settings = replace(
+        load_settings(env_file=None),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        bind_host="127.0.0.1",
+        rasa_token=secrets.token_urlsafe(16),
+        database_url=f"sqlite:///{work / 'bench.db'}",
+    )
+    with Stack(settings, model, work / "lantern-logs") as stack:
+        figures = measure_serving(settings.rasa_url, settings.rasa_token, "lantern")
+        rasa_pid = stack.processes[1].process.pid
+        figures["rasa_peak_memory_mb"] = peak_memory_mb(rasa_pid)
+        figures["action_server_peak_memory_mb"] = peak_memory_mb(stack.processes[0].process.pid)
+    return figures
+
+
+def reference_model() -> Path:
+    """A bare `rasa init` bot's model, trained once and cached."""
+    folder = cache_dir() / "bench-rasa-init"
+    model = folder / "models" / "rasa-init.tar.gz"
+    if not model.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        # `rasa init --no-prompt` writes the starter project and trains its model.
+        subprocess.run(
+            [
+                str(Path(sys.executable).with_name("rasa")),
+                "init",
+                "--no-prompt",
+                "--init-dir",
+                str(folder),
+            ],
+            env=rasa_env(),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        next((folder / "models").glob("*.tar.gz")).rename(model)
+    return model
+
+
+def measure_reference(work: Path) -> dict[str, Any]:
+    """The `rasa init` bot served by plain `rasa run` (its defaults: in-memory store)."""
+    model = reference_model()
+    port, token = free_port(), secrets.token_urlsafe(16)
+    rasa = ManagedProcess(
+        "reference Rasa server",
+        [
+            str(Path(sys.executable).with_name("rasa")),
+            "run",
+            "--model",
+            str(model),
+            "--enable-api",
+            "--auth-token",
+            token,
+            "--port",
+            str(port),
+            "-i",
+            "127.0.0.1",
+        ],
+        work / "reference.log",
+        rasa_env(),
+        model.parent.parent,
+    )
+    rasa.start()
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until(lambda: http_ok(f"{base}/status?token={token}"), [rasa], 240)
+        figures = measure_serving(base, token, "reference")
+        figures["rasa_peak_memory_mb"] = peak_memory_mb(rasa.process.pid)
+        return figures
+    finally:
+        rasa.stop()
+
+
+def cold_training_seconds(work: Path) -> float:
+    """`rasa train` of Lantern with an empty training cache."""
+    env = {**rasa_env(), "RASA_CACHE_DIRECTORY": str(work / "empty-rasa-cache")}
+    started = time.monotonic()
+    log = (work / "cold-train.log").open("w")
+    try:
+        subprocess.run(
+            [
+                str(Path(sys.executable).with_name("rasa")),
+                "train",
+                "--out",
+                str(work / "models"),
+                "--fixed-model-name",
+                "cold",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    finally:
+        log.close()
+    return round(time.monotonic() - started, 1)
+
+
+def make_run_to_ready_seconds() -> float:
+    """Wall time from `make run` (cached model and environment) to its ready line."""
+    env = {
+        **os.environ,
+        "RASA_PORT": str(free_port()),
+        "ACTION_PORT": str(free_port()),
+        "DATABASE_URL": f"sqlite:///{tempfile.mkdtemp()}/ready.db",
+    }
+    started = time.monotonic()
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    ready_at: list[float] = []
+
+    def read() -> None:
+        for line in process.stdout:
+            if line.startswith("Lantern is ready"):
+                ready_at.append(time.monotonic())
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(300)
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    return round(ready_at[0] - started, 1) if ready_at else float("nan")
+
+
+def _table(report: dict[str, Any]) -> str:
+    lines = [f"{'':28s} {'Lantern':>12s} {'rasa init':>12s}"]
+    lantern, reference = report["lantern"], report["reference"]
+    lines.append(
+        f"{'/model/parse p50 / p95 ms':28s} "
+        f"{lantern['parse']['p50_ms']:>5} /{lantern['parse']['p95_ms']:>5} "
+        f"{reference['parse']['p50_ms']:>5} /{reference['parse']['p95_ms']:>5}"
+    )
+    for mine, theirs in zip(lantern["rest"], reference["rest"]):
+        n = mine["conversations"]
+        for key in ("p50_ms", "p95_ms", "p99_ms", "messages_per_s"):
+            lines.append(f"{f'REST {n:>2} conv. {key}':28s} {mine[key]:>12} {theirs[key]:>12}")
+    lines.append(
+        f"{'Rasa server peak memory MB':28s} {lantern['rasa_peak_memory_mb']:>12} "
+        f"{reference['rasa_peak_memory_mb']:>12}"
+    )
+    lines.append(
+        f"cold training {report['cold_training_s']} s; "
+        f"make run to ready (cached model) {report['make_run_to_ready_s']} s"
+    )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Measure everything and write the report."""
+    model = ensure_model()
+    with tempfile.TemporaryDirectory(prefix="lantern-bench-") as folder:
+        work = Path(folder)
+        report: dict[str, Any] = {
+            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+            "turns_per_conversation": TURNS_PER_CONVERSATION,
+        }
+        print("bench: Lantern serving ...", flush=True)
+        report["lantern"] = measure_lantern(model, work)
+        print("bench: reference rasa init bot ...", flush=True)
+        report["reference"] = measure_reference(work)
+        print("bench: make run to ready ...", flush=True)
+        report["make_run_to_ready_s"] = make_run_to_ready_seconds()
+        print("bench: cold training ...", flush=True)
+        report["cold_training_s"] = cold_training_seconds(work)
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(_table(report))
+    print(f"bench: written to {REPORT.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
