@@ -30,6 +30,7 @@ class Settings:
     redis_host: str
     redis_port: int
     redis_db: int
+    rasa_workers: int = 1
 
     @property
     def rasa_url(self) -> str:
@@ -55,6 +56,8 @@ class Settings:
             "REDIS_PORT": str(self.redis_port),
             "REDIS_DB": str(self.redis_db),
             "RASA_TELEMETRY_ENABLED": "false",
+            # Rasa runs this many Sanic worker processes (more than 1 needs Redis locks).
+            "SANIC_WORKERS": str(self.rasa_workers),
         }
 
 
@@ -103,4 +106,5 @@ def load_settings(env_file: Path | None = ENV_FILE) -> Settings:
         redis_host=get("REDIS_HOST"),
         redis_port=int(get("REDIS_PORT")),
         redis_db=int(get("REDIS_DB")),
+        rasa_workers=int(get("RASA_WORKERS")),
     )

@@ -39,7 +39,9 @@ KEYWORDS: dict[str, str] = {
     "sexual_violence": r"\b(rape\w*|sexual\w*|sex work|prostitut\w*|brothel|abus\w*)",
     "abusive_conditions": r"\b(\d{2} hours|no day off|no days off|quota|target|no food|overtime)",
 }
-URGENT = r"\b(help( me)? now|right now|emergency|kill (me|myself)|suicide|want to die|bleeding|dying)"
+URGENT = (
+    r"\b(help( me)? now|right now|emergency|kill (me|myself)|suicide|want to die|bleeding|dying)"
+)
 EXITED = r"\b(escaped|rescued|back home|deported|got out|shelter|embassy)"
 IN_SITU = r"\b(compound|they took|cannot leave|can'?t leave|guards?|boss|forced)"
 PROSPECTIVE = r"\b(offer|job|recruit\w*|agent|salary|interview)"

@@ -99,11 +99,25 @@ def rest_load(base_url: str, conversations: int, label: str) -> dict[str, float]
 
 
 def peak_memory_mb(pid: int) -> float:
-    """Peak resident memory (VmHWM) of a process, in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return float("nan")
+    """Peak resident memory (VmHWM) of a process and its child processes, in MB."""
+    total_kb = 0
+    for process in [pid, *_children(pid)]:
+        try:
+            status = Path(f"/proc/{process}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                total_kb += int(line.split()[1])
+    return round(total_kb / 1024, 1)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    except OSError:
+        return []
 
 
 def measure_serving(base_url: str, token: str, label: str) -> dict[str, Any]:
@@ -115,18 +129,21 @@ def measure_serving(base_url: str, token: str, label: str) -> dict[str, Any]:
     }
 
 
-def measure_lantern(model: Path, work: Path) -> dict[str, Any]:
-    """Lantern on SQLite with free ports."""
+def measure_lantern(model: Path, work: Path, workers: int = 1) -> dict[str, Any]:
+    """Lantern on SQLite with free ports (several workers share Redis locks)."""
     settings = replace(
         load_settings(env_file=None),
         rasa_port=free_port(),
         action_port=free_port(),
         bind_host="127.0.0.1",
         rasa_token=secrets.token_urlsafe(16),
-        database_url=f"sqlite:///{work / 'bench.db'}",
+        database_url=f"sqlite:///{work / f'bench-{workers}.db'}",
+        rasa_workers=workers,
+        lock_store_type="redis" if workers > 1 else "in_memory",
+        redis_db=5,
     )
-    with Stack(settings, model, work / "lantern-logs") as stack:
-        figures = measure_serving(settings.rasa_url, settings.rasa_token, "lantern")
+    with Stack(settings, model, work / f"lantern-logs-{workers}") as stack:
+        figures = measure_serving(settings.rasa_url, settings.rasa_token, f"lantern{workers}")
         rasa_pid = stack.processes[1].process.pid
         figures["rasa_peak_memory_mb"] = peak_memory_mb(rasa_pid)
         figures["action_server_peak_memory_mb"] = peak_memory_mb(stack.processes[0].process.pid)
@@ -256,20 +273,22 @@ def make_run_to_ready_seconds() -> float:
 
 
 def _table(report: dict[str, Any]) -> str:
-    lines = [f"{'':28s} {'Lantern':>12s} {'rasa init':>12s}"]
+    lines = [f"{'':28s} {'Lantern':>12s} {'rasa init':>12s} {'Lantern x2':>12s}"]
     lantern, reference = report["lantern"], report["reference"]
+    doubled = report["lantern_2_workers"]
     lines.append(
         f"{'/model/parse p50 / p95 ms':28s} "
         f"{lantern['parse']['p50_ms']:>5} /{lantern['parse']['p95_ms']:>5} "
         f"{reference['parse']['p50_ms']:>5} /{reference['parse']['p95_ms']:>5}"
     )
-    for mine, theirs in zip(lantern["rest"], reference["rest"]):
+    for mine, theirs, two in zip(lantern["rest"], reference["rest"], doubled["rest"]):
         n = mine["conversations"]
         for key in ("p50_ms", "p95_ms", "p99_ms", "messages_per_s"):
-            lines.append(f"{f'REST {n:>2} conv. {key}':28s} {mine[key]:>12} {theirs[key]:>12}")
+            label = f"REST {n:>2} conv. {key}"
+            lines.append(f"{label:28s} {mine[key]:>12} {theirs[key]:>12} {two[key]:>12}")
     lines.append(
         f"{'Rasa server peak memory MB':28s} {lantern['rasa_peak_memory_mb']:>12} "
-        f"{reference['rasa_peak_memory_mb']:>12}"
+        f"{reference['rasa_peak_memory_mb']:>12} {doubled['rasa_peak_memory_mb']:>12}"
     )
     lines.append(
         f"cold training {report['cold_training_s']} s; "
@@ -290,6 +309,8 @@ def main() -> int:
         }
         print("bench: Lantern serving ...", flush=True)
         report["lantern"] = measure_lantern(model, work)
+        print("bench: Lantern with 2 Rasa workers and Redis locks ...", flush=True)
+        report["lantern_2_workers"] = measure_lantern(model, work, workers=2)
         print("bench: reference rasa init bot ...", flush=True)
         report["reference"] = measure_reference(work)
         print("bench: make run to ready ...", flush=True)

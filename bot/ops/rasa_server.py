@@ -1,8 +1,15 @@
-"""`rasa run`, plus one guard: a malformed JSON body gets 400 instead of Rasa's 500.
+"""`rasa run` with three changes that keep Rasa's own code paths, for `make run`:
 
-Rasa 3.6 answers `/model/parse` with HTTP 500 when the body is not JSON. The guard is
-a Sanic request middleware added to the app Rasa builds (`rasa.core.run.configure_app`),
-so everything else is Rasa's own code path. Usage: `python -m bot.ops.rasa_server run ...`.
+1. A malformed JSON body gets 400 instead of Rasa 3.6's 500 on `/model/parse` (a Sanic
+   request middleware added to the app `rasa.core.run.configure_app` builds).
+2. The action server's answer is checked against Rasa's schema with a validator built
+   once. Rasa calls `jsonschema.validate`, which re-checks the schema itself against the
+   2020-12 meta-schema on every custom action: about 20 ms of a ~50 ms turn (measured with
+   py-spy under `make bench` load).
+3. SQLite tracker stores use write-ahead logging with `synchronous=NORMAL`, the setting
+   SQLite recommends for WAL: a commit no longer waits for a disk flush.
+
+Usage: `python -m bot.ops.rasa_server run ...` (the arguments of `rasa run`).
 """
 
 from __future__ import annotations
@@ -65,9 +72,47 @@ def _install_guard() -> None:
     core_run.configure_app = configure_app
 
 
+def _install_action_result_validator() -> None:
+    from jsonschema import ValidationError
+    from jsonschema.exceptions import best_match
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)
+    validator = validator_class(schema)
+    original = RemoteAction._validate_action_result
+
+    def validate_action_result(self: RemoteAction, result: dict) -> bool:
+        error = best_match(validator.iter_errors(result))
+        if error is None:
+            return True
+        return original(self, result)  # Rasa's own message and exception
+
+    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+
+
+def _install_sqlite_pragmas() -> None:
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def use_wal(connection: Any, record: Any) -> None:
+        if isinstance(connection, sqlite3.Connection):
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+
 def main() -> None:
-    """Run Rasa's command line with the guard installed."""
+    """Run Rasa's command line with the changes above installed."""
     _install_guard()
+    _install_action_result_validator()
+    _install_sqlite_pragmas()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

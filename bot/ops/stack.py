@@ -27,6 +27,8 @@ class Stack:
     def start(self) -> None:
         """Prepare the stores, start both servers and wait until both answer."""
         ensure_database(self.settings.database_url)
+        if self.settings.rasa_workers > 1 and self.settings.lock_store_type != "redis":
+            raise RuntimeError("RASA_WORKERS above 1 needs LOCK_STORE_TYPE=redis")
         if self.settings.lock_store_type == "redis":
             check_redis(self.settings.redis_host, self.settings.redis_port, self.settings.redis_db)
         # SANIC_HOST is how rasa_sdk chooses its interface (it has no flag for it).
