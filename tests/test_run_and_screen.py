@@ -44,8 +44,13 @@ def test_run_serves_and_ctrl_c_leaves_no_process(tmp_path, model):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.ops.run"], cwd=ROOT, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        [sys.executable, "-m", "bot.ops.run"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     output = []
     for line in process.stdout:
@@ -78,7 +83,10 @@ def test_screen_writes_one_line_per_input_in_order(tmp_path, model):
     source.write_text("\n".join(lines) + "\n")
     result = subprocess.run(
         ["make", "--no-print-directory", "screen", f"IN={source}", f"OUT={target}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     out = [json.loads(line) for line in target.read_text().splitlines()]

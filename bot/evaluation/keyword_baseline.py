@@ -8,7 +8,8 @@ import re
 from bot.places import locate_places
 
 KEYWORDS: dict[str, str] = {
-    "unrealistic_pay": r"\b(high (salary|pay)|\$ ?\d[\d,]{3,}|\d[\d,]{3,} ?(usd|dollars?)|no experience)",
+    "unrealistic_pay": r"\b(high (salary|pay)|\$ ?\d[\d,]{3,}|\d[\d,]{3,} ?(usd|dollars?)|"
+    r"no experience)",
     "lure_job_type": r"\b(customer service|it job|programm\w*|online (sales|marketing)|data entry|"
     r"typing|translat\w*|crypto|casino|call cent\w*)",
     "informal_recruitment": r"\b(facebook|fb|telegram|whatsapp|tiktok|wechat|friend|stranger|"
@@ -17,17 +18,18 @@ KEYWORDS: dict[str, str] = {
     r"can'?t find (the )?company|only (on )?(telegram|whatsapp))",
     "employer_paid_travel": r"\b(pay\w* (for )?(the |my |your )?(ticket|flight|visa|hotel)|"
     r"free (ticket|flight))",
-    "irregular_travel": r"\b(tourist visa|lie to immigration|cross\w* (the )?(border|river)|by boat|"
-    r"pick\w* (us |me |you )?up)",
+    "irregular_travel": r"\b(tourist visa|lie to immigration|cross\w* (the )?(border|river)|"
+    r"by boat|pick\w* (us |me |you )?up)",
     "destination_changed": r"\b(changed|instead of|different (place|country|city)|drove us to|"
     r"took us to)",
     "high_risk_destination": r"\b(myawaddy|shwe kokko|kk park|sihanoukville|bavet|poipet|"
     r"golden triangle|myanmar|cambodia|laos)\b",
-    "no_contract": r"\b(no contract|without (a )?contract|sign (it )?(when|after) (you |we |i )?arriv\w*)",
+    "no_contract": r"\b(no contract|without (a )?contract|"
+    r"sign (it )?(when|after) (you |we |i )?arriv\w*)",
     "pressure_secrecy": r"\b(decide (fast|quickly|now|today)|secret|don'?t tell|do not tell|hurry)",
     "fees_or_debt": r"\b(fee|deposit|pay (them|the agent)|debt|deduct\w*)",
-    "documents_confiscated": r"\b(took|take|taken|keep|kept|hold\w*|confiscat\w*) (my |our |his |her )?"
-    r"(passport|id|documents?)",
+    "documents_confiscated": r"\b(took|take|taken|keep|kept|hold\w*|confiscat\w*) "
+    r"(my |our |his |her )?(passport|id|documents?)",
     "phone_confiscated": r"\b(took|take|taken|confiscat\w*) (my |our |his |her )?phone|"
     r"\bphone (was |is )?(taken|confiscated)",
     "movement_restricted": r"\b(can'?t leave|cannot leave|not allowed to (leave|go out)|guards?|"

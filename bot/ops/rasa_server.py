@@ -73,7 +73,6 @@ def _install_guard() -> None:
 
 
 def _install_action_result_validator() -> None:
-    from jsonschema import ValidationError
     from jsonschema.exceptions import best_match
     from jsonschema.validators import validator_for
     from rasa.core.actions.action import RemoteAction
