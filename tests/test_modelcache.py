@@ -41,7 +41,10 @@ def test_adding_a_data_file_changes_the_hash(project):
 
 
 def test_other_files_do_not_trigger_training(project):
+    (project / "data" / "referrals").mkdir(exist_ok=True)
+    (project / "data" / "referrals" / "TH.yml").write_text("referrals: []\n")
     before = inputs_hash(project)
+    (project / "data" / "referrals" / "TH.yml").write_text("referrals: [changed]\n")
     (project / "README.md").write_text("changed")
     (project / "actions" / "screening.py").write_text("# changed")
     assert inputs_hash(project) == before

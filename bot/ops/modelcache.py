@@ -14,6 +14,9 @@ from bot.settings import PROJECT_ROOT
 
 # What a trained model depends on (the list plus the pinned environment).
 MODEL_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu", "requirements.lock")
+# Read by the action server at run time, never by training (Rasa skips YAML files whose
+# top-level key is not nlu/stories/rules).
+NOT_MODEL_INPUTS = ("data/referrals",)
 
 
 def input_files(root: Path = PROJECT_ROOT) -> list[Path]:
@@ -27,7 +30,10 @@ def input_files(root: Path = PROJECT_ROOT) -> list[Path]:
             files.extend(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".pyc")
+                if p.is_file()
+                and "__pycache__" not in p.parts
+                and not p.name.endswith(".pyc")
+                and not any(p.is_relative_to(root / skip) for skip in NOT_MODEL_INPUTS)
             )
     return sorted(files)
 
