@@ -49,6 +49,12 @@ fi
 key="$( (cat "$lock"; "$python" -c 'import sys; print(sys.version)') | sha256sum | cut -c1-16)"
 venv="$cache/venv-$key"
 
+mkdir -p "$cache"
+if [ ! -f "$venv/.complete" ] && command -v flock >/dev/null 2>&1; then
+    # One installer at a time: a second caller waits, then finds the venv complete.
+    exec 9>"$cache/.install-$key.lock"
+    flock 9
+fi
 if [ ! -f "$venv/.complete" ]; then
     echo "lantern: creating the Python environment in $venv (first run: a few minutes)" >&2
     rm -rf "$venv"

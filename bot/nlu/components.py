@@ -33,29 +33,35 @@ from bot.places import locate_places
 logger = logging.getLogger(__name__)
 
 
-def _sentence_blocks(messages: list[Message], origins: list[str]) -> list[sp.csr_matrix]:
-    """One sparse matrix per featurizer (by origin), one row per message."""
-    rows: dict[str, list[sp.csr_matrix]] = {origin: [] for origin in origins}
-    widths: dict[str, int] = {}
-    for message in messages:
-        found = {
-            f.origin: f.features
+def _sentence_blocks(
+    messages: list[Message], origins: list[str], widths: list[int] | None = None
+) -> list[sp.csr_matrix]:
+    """One sparse matrix per featurizer (by origin), one row per message.
+
+    A message without features from a featurizer (nothing to count) gets a zero row, as
+    wide as training saw (`widths`) or as the other messages show.
+    """
+    found_by_message = [
+        {
+            f.origin: sp.csr_matrix(f.features)
             for f in message.features
             if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
         }
-        for origin in origins:
-            if origin in found:
-                widths[origin] = found[origin].shape[1]
-            rows[origin].append(found.get(origin))
+        for message in messages
+    ]
     blocks = []
-    for origin in origins:
-        width = widths.get(origin, 0)
+    for index, origin in enumerate(origins):
+        width = (
+            widths[index]
+            if widths
+            else next((found[origin].shape[1] for found in found_by_message if origin in found), 0)
+        )
         blocks.append(
             sp.vstack(
-                [r if r is not None else sp.csr_matrix((1, width)) for r in rows[origin]]
+                [found.get(origin, sp.csr_matrix((1, width))) for found in found_by_message]
             ).tocsr()
-            if width
-            else sp.csr_matrix((len(messages), 0))
+            if messages
+            else sp.csr_matrix((0, width))
         )
     return blocks
 
@@ -65,9 +71,12 @@ def _dense_sentence_features(messages: list[Message]) -> np.ndarray | None:
     rows = []
     for message in messages:
         found = sorted(
-            (f.origin, np.asarray(f.features).ravel())
-            for f in message.features
-            if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_dense()
+            (
+                (f.origin, np.asarray(f.features).ravel())
+                for f in message.features
+                if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_dense()
+            ),
+            key=lambda pair: pair[0],
         )
         if not found:
             return None
@@ -178,8 +187,9 @@ class ScreeningClassifier(GraphComponent):
             for message in messages:
                 _set_labels(message, None)
             return messages
+        widths = [len(idf) for idf in self._model.idf]
         predictions = self._model.predict(
-            _sentence_blocks(messages, self._origins), _dense_sentence_features(messages)
+            _sentence_blocks(messages, self._origins, widths), _dense_sentence_features(messages)
         )
         for message, prediction in zip(messages, predictions):
             _set_labels(message, prediction if message.get(TEXT, "").strip() else None)
