@@ -106,3 +106,34 @@ def test_malformed_requests_get_a_client_error_and_the_server_keeps_serving(sqli
         assert 400 <= status < 500, (path, body, status)
     assert say(sqlite_bot, "after-bad-input", "hello")
     assert sqlite_bot.running()
+
+
+def test_socketio_channel_delivers_the_bot_reply(sqlite_bot):
+    """The socket.io channel (session persistence on) answers; the python-socketio pin
+    exists because newer versions never deliver `bot_uttered` with Rasa 3.6."""
+    import threading
+
+    import socketio
+
+    client = socketio.Client()
+    replies: list[dict] = []
+    confirmed, answered = threading.Event(), threading.Event()
+
+    @client.on("session_confirm")
+    def on_confirm(*_args):
+        confirmed.set()
+
+    @client.on("bot_uttered")
+    def on_reply(data):
+        replies.append(data)
+        answered.set()
+
+    client.connect(sqlite_bot.settings.rasa_url, transports=["polling"], socketio_path="socket.io")
+    try:
+        client.emit("session_request", {"session_id": "socket-test"})
+        assert confirmed.wait(20)
+        client.emit("user_uttered", {"message": "hello", "session_id": "socket-test"})
+        assert answered.wait(30)
+    finally:
+        client.disconnect()
+    assert "not the police" in replies[0]["text"]
