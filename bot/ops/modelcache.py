@@ -108,7 +108,7 @@ def ensure_model(quiet: bool = False) -> Path:
         return target
     if not quiet:
         print(
-            f"lantern: training a model for the current data ({target.name}, about 2 minutes;"
+            f"lantern: training a model for the current data ({target.name}, a few minutes;"
             f" log in var/logs/train.log)",
             flush=True,
         )
