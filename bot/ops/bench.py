@@ -25,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.ops.modelcache import ensure_model, rasa_env
+from bot.ops.modelcache import ensure_model, rasa_env, rasa_executable
 from bot.ops.paths import cache_dir
 from bot.ops.processes import ManagedProcess, free_port, http_ok, wait_until
 from bot.ops.stack import Stack
@@ -160,7 +160,7 @@ def reference_model() -> Path:
         # `rasa init --no-prompt` writes the starter project and trains its model.
         subprocess.run(
             [
-                str(Path(sys.executable).with_name("rasa")),
+                rasa_executable(),
                 "init",
                 "--no-prompt",
                 "--init-dir",
@@ -182,7 +182,7 @@ def measure_reference(work: Path) -> dict[str, Any]:
     rasa = ManagedProcess(
         "reference Rasa server",
         [
-            str(Path(sys.executable).with_name("rasa")),
+            rasa_executable(),
             "run",
             "--model",
             str(model),
@@ -217,7 +217,7 @@ def cold_training_seconds(work: Path) -> float:
     try:
         subprocess.run(
             [
-                str(Path(sys.executable).with_name("rasa")),
+                rasa_executable(),
                 "train",
                 "--out",
                 str(work / "models"),
