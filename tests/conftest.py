@@ -18,6 +18,9 @@ from bot.ops.processes import free_port
 from bot.ops.stack import Stack
 from bot.settings import Settings, load_settings
 
+# The `browser` fixture (Debian Chromium driven by Playwright) for the browser tests.
+pytest_plugins = ["tests.browser"]
+
 POSTGRES_SERVER = "postgresql://postgres@localhost:5432"
 
 
