@@ -12,10 +12,12 @@ help:
 	@echo "make train | validate | lint | lock | clean"
 
 run:
+	@bash scripts/web-deps.sh >/dev/null
 	@$(RUN) python -m bot.ops.run
 
 test:
 	@bash scripts/services.sh
+	@bash scripts/web-deps.sh >/dev/null
 	@$(RUN) python -m bot.ops.modelcache
 	@$(RUN) python -m pytest $(PYTEST_ARGS)
 
