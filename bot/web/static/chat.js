@@ -50,6 +50,8 @@
   var exiting = false;
   var typingTimer = null;
   var lastEscape = 0;
+  var shownStatus = ["", false, false];
+  var hintTimer = null;
 
   function meta(name) {
     var node = document.querySelector('meta[name="' + name + '"]');
@@ -113,8 +115,10 @@
     var bubble = element("div", "bubble");
     var speaker = element("span", "visually-hidden");
     speaker.textContent = entry.who === "bot" ? "Lantern said: " : "You said: ";
+    var text = element("span", "text");
+    text.appendChild(window.LanternText.fragment(entry.text, { phones: entry.who === "bot" }));
     bubble.appendChild(speaker);
-    bubble.appendChild(window.LanternText.fragment(entry.text, { phones: entry.who === "bot" }));
+    bubble.appendChild(text);
     if (entry.text.length > LONG_MESSAGE) {
       bubble.classList.add("long");
       bubble.tabIndex = 0; // a scrolling box must be reachable by keyboard
@@ -175,6 +179,22 @@
   }
 
   function setStatus(message, isError, withRetry) {
+    shownStatus = [message, isError, withRetry];
+    window.clearTimeout(hintTimer);
+    paintStatus(message, isError, withRetry);
+  }
+
+  /** A short hint (Esc once), then the connection's status again. */
+  function showHint(message) {
+    var previous = shownStatus;
+    paintStatus(message, false, false);
+    window.clearTimeout(hintTimer);
+    hintTimer = window.setTimeout(function () {
+      paintStatus(previous[0], previous[1], previous[2]);
+    }, ESCAPE_WINDOW_MS);
+  }
+
+  function paintStatus(message, isError, withRetry) {
     statusEl.textContent = message || "";
     statusEl.classList.toggle("error", Boolean(isError));
     if (withRetry) {
@@ -348,7 +368,7 @@
       return;
     }
     lastEscape = now;
-    setStatus(TEXT.escapeAgain);
+    showHint(TEXT.escapeAgain);
   }
 
   /* ---- the text box ---- */

@@ -7,13 +7,17 @@
     [
       "(https?:\\/\\/[^\\s<>\"']+)", // 1: a web address
       "(\\bwww\\.[a-z0-9-]+(?:\\.[a-z0-9-]+)+(?:\\/[^\\s<>\"']*)?)", // 2: www.example.org
-      "((?:\\+|\\b00)\\d[\\d ().-]{5,20}\\d)", // 3: international number
-      "(\\b0\\d{1,4}[ -]\\d{2,4}(?:[ -]\\d{2,4}){0,3}\\b)", // 4: national number, 023-210206
+      "((?:\\+|\\b00)\\d[\\d ().-]{5,20}\\d)", // 3: international number, +66 2 123 4567
+      "(\\b\\d(?:[ -]?\\d){6,14}\\b)", // 4: 7 to 15 digits, 023-210206, 0800 722 203, 87221144
       // 5 + 6: a short hotline after a word that says so ("call 1300", "hotline: 191")
-      "(\\b(?:call|dial|phone|hotline|helpline|tel|telephone|number|line)\\b:?[ \\t]{0,2})(\\d{3,6})\\b",
+      "(\\b(?:call|dial|phone|hotline|helpline|tel|telephone|number|line|emergency)\\b:?[ \\t]{0,2})(\\d{3,6})\\b",
+      // 7 + 8: a short number ending a line after a comma or colon ("- Thailand: police, 191")
+      "([,:][ \\t]{1,2})(\\d{3,6})(?=[ \\t]*(?:\\n|$))",
     ].join("|"),
     "gi"
   );
+  var NOT_A_PHONE = /^\d{4}-\d{2}-\d{2}$/; // a date
+  var MONEY_BEFORE = /[$€£¥฿₱₫₭៛]\s*$/;
   var TRAILING = /[.,;:!?)\]}'"]+$/;
 
   function webLink(raw) {
@@ -59,10 +63,13 @@
       if (match[1] || match[2]) {
         made = webLink(match[1] || match[2]);
       } else if (phones && (match[3] || match[4])) {
-        made = phoneLink(match[3] || match[4]);
-      } else if (phones && match[6]) {
-        start += match[5].length;
-        made = phoneLink(match[6]);
+        var number = match[3] || match[4];
+        if (!NOT_A_PHONE.test(number) && !MONEY_BEFORE.test(source.slice(0, start))) {
+          made = phoneLink(number);
+        }
+      } else if (phones && (match[6] || match[8])) {
+        start += (match[5] || match[7]).length;
+        made = phoneLink(match[6] || match[8]);
       }
       if (!made) continue;
       if (start > last) out.appendChild(document.createTextNode(source.slice(last, start)));

@@ -1,0 +1,448 @@
+"""The jobseekers' chat page in a real browser (Debian's Chromium, Playwright), talking to a
+real bot over socket.io: conversation and buttons, reload, quick exit and what it leaves,
+hostile input, a dropped link, embedding on another site, layouts and accessibility.
+
+The page reaches Rasa through a relay (tests/relay.py) that a test can cut, as a dropped
+mobile connection or a stopped server looks to the page. Neutral sites are answered by the
+browser context itself (no network).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from bot.ops.processes import free_port
+from bot.ops.stack import Stack
+from bot.settings import PROJECT_ROOT, Settings
+from bot.web.assets import SIZE_BUDGET_BYTES
+from bot.web.service import start_web_server
+from tests.browser import screenshot_path
+from tests.conftest import make_settings
+from tests.relay import Relay
+
+NEUTRAL = "https://weather.test/"
+BEFORE = "https://search.test/"
+HOST_SITE = "http://ngo.test"
+FOREIGN_SITE = "http://elsewhere.test"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+REPLY_TIMEOUT_MS = 60_000
+SIZE_REPORT = PROJECT_ROOT / "reports" / "web-size.json"
+HOSTILE = (
+    '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+    '<b>bold</b> <a href="javascript:window.pwned=3">click</a> &amp; &lt;'
+)
+
+
+@dataclass
+class ChatServer:
+    settings: Settings
+    relay: Relay
+    url: str
+
+    @property
+    def origin(self) -> str:
+        return self.url.rstrip("/")
+
+
+@pytest.fixture(scope="module")
+def chat(model: Path, tmp_path_factory) -> Iterator[ChatServer]:
+    """A real bot, the chat page's server, and the relay between the page and Rasa."""
+    folder = tmp_path_factory.mktemp("chat-page")
+    settings = make_settings(
+        f"sqlite:///{folder / 'lantern.db'}",
+        web_port=free_port(),
+        allowed_origins=(HOST_SITE,),
+        quick_exit_url=NEUTRAL,
+    )
+    stack = Stack(settings, model, folder)
+    stack.start()
+    relay = Relay(settings.rasa_port)
+    relay.restore()
+    web = None
+    try:
+        page_settings = replace(settings, public_rasa_url=f"http://127.0.0.1:{relay.port}")
+        web = start_web_server(page_settings, folder)
+        yield ChatServer(settings, relay, f"http://127.0.0.1:{settings.web_port}/")
+    finally:
+        if web is not None:
+            web.stop()
+        relay.cut()
+        stack.stop()
+
+
+def _page(html: str) -> dict:
+    return {"status": 200, "content_type": "text/html", "body": html}
+
+
+@pytest.fixture()
+def context(browser, chat: ChatServer) -> Iterator[BrowserContext]:
+    """A fresh browser profile at phone size; the neutral sites answer locally."""
+    context = browser.new_context(viewport=PHONE)
+    context.route(NEUTRAL + "**", lambda r: r.fulfill(**_page("<title>Weather</title>Sunny")))
+    context.route(BEFORE + "**", lambda r: r.fulfill(**_page("<title>Search</title>Results")))
+    embed = f'<script src="{chat.url}embed.js" async></script>'
+    for site in (HOST_SITE, FOREIGN_SITE):
+        context.route(
+            site + "/**",
+            lambda r: r.fulfill(**_page(f"<title>NGO</title><h1>Our NGO</h1>{embed}")),
+        )
+    yield context
+    context.close()
+
+
+def send(page: Page, text: str) -> None:
+    page.get_by_label("Your message").fill(text)
+    page.get_by_label("Your message").press("Enter")
+
+
+def bot_count(page: Page) -> int:
+    return page.locator("#log .msg.bot").count()
+
+
+def wait_for_bot(page: Page, more_than: int, timeout: int = REPLY_TIMEOUT_MS) -> None:
+    page.wait_for_function(
+        "n => document.querySelectorAll('#log .msg.bot').length > n",
+        arg=more_than,
+        timeout=timeout,
+    )
+
+
+def texts(page: Page, who: str) -> list[str]:
+    return page.locator(f"#log .msg.{who} .text").all_text_contents()
+
+
+def history_urls(context: BrowserContext, page: Page) -> list[str]:
+    """Every entry of the tab's back/forward history."""
+    session = context.new_cdp_session(page)
+    return [entry["url"] for entry in session.send("Page.getNavigationHistory")["entries"]]
+
+
+def say_hello_and_get_buttons(page: Page) -> list[str]:
+    page.get_by_role("button", name="Start the chat").click()
+    wait_for_bot(page, 0)
+    choices = page.locator("#log .msg.bot .choice")
+    expect(choices.first).to_be_visible()
+    return choices.all_text_contents()
+
+
+def test_a_conversation_with_buttons_survives_a_reload_in_the_tab(chat, context):
+    page = context.new_page()
+    page.goto(chat.url)
+    expect(page.locator(".banner")).to_contain_text("automated")
+    expect(page.locator(".banner")).to_contain_text("confidential")
+    expect(page.locator(".banner")).to_contain_text("not the police")
+    titles = say_hello_and_get_buttons(page)
+    assert "not the police" in texts(page, "bot")[0]
+    assert len(titles) >= 2 and all(title.strip() for title in titles)
+    page.screenshot(path=screenshot_path("chat-360-buttons"))
+
+    before = bot_count(page)
+    page.locator("#log .choice").first.click()
+    expect(page.locator("#log .msg.me .text").last).to_have_text(titles[0])
+    wait_for_bot(page, before)
+    expect(page.locator("#log .choice.chosen")).to_have_count(1)
+    assert all(button.is_disabled() for button in page.locator("#log .choice").all())
+    conversation = page.locator("#log .msg").all_text_contents()
+
+    page.reload()
+    expect(page.locator("#log .msg")).to_have_count(len(conversation))
+    assert page.locator("#log .msg").all_text_contents() == conversation
+    expect(page.locator("#log .choice.chosen")).to_have_text(titles[0])
+    # The conversation goes on after the reload, in the same session.
+    before = bot_count(page)
+    send(page, "they offered me a customer service job in sihanoukville, they pay the ticket")
+    wait_for_bot(page, before)
+
+
+def test_quick_exit_leaves_no_conversation_and_no_lantern_page(chat, context):
+    page = context.new_page()
+    sockets = []
+    page.on("websocket", lambda socket: sockets.append(socket))
+    page.goto(BEFORE)
+    page.goto(chat.url)
+    send(page, "hello")
+    wait_for_bot(page, 0)
+    page.get_by_label("Your message").fill("they took my passport")  # typed, not sent
+    assert page.evaluate("sessionStorage.length") > 0  # the tab remembered the chat
+
+    page.get_by_role("button", name="Quick exit").click()
+    page.wait_for_url(NEUTRAL)
+    assert history_urls(context, page) == [BEFORE, NEUTRAL]
+    assert sockets and all(socket.is_closed() for socket in sockets)
+    page.go_back()
+    assert page.url == BEFORE
+
+    # Back on Lantern's origin in the same tab: nothing of the conversation is stored.
+    page.goto(chat.url + "healthz")
+    stored = page.evaluate("[sessionStorage.length, localStorage.length, document.cookie]")
+    assert stored == [0, 0, ""]
+    assert context.cookies() == []
+    assert all(origin["localStorage"] == [] for origin in context.storage_state()["origins"])
+    page.goto(chat.url)
+    expect(page.locator("#log .msg")).to_have_count(0)
+    expect(page.get_by_label("Your message")).to_have_value("")
+
+
+def test_escape_twice_is_a_quick_exit_and_once_is_not(chat, context):
+    page = context.new_page()
+    page.goto(chat.url)
+    send(page, "hello")
+    wait_for_bot(page, 0)
+    page.get_by_label("Your message").fill("half a sentence")
+    page.keyboard.press("Escape")
+    expect(page.locator("#status")).to_contain_text("Esc again")
+    page.wait_for_timeout(1800)  # too late for a double press
+    page.keyboard.press("Escape")
+    assert page.url == chat.url
+    page.keyboard.press("Escape")
+    page.wait_for_url(NEUTRAL)
+    assert chat.origin not in " ".join(history_urls(context, page))
+    page.goto(chat.url + "healthz")
+    assert page.evaluate("sessionStorage.length + localStorage.length") == 0
+
+
+def test_hostile_html_and_a_huge_paste_stay_text(chat, context):
+    page = context.new_page()
+    page.goto(chat.url)
+    send(page, HOSTILE)
+    wait_for_bot(page, 0)
+    assert texts(page, "me") == [HOSTILE]
+    assert page.locator("#log img, #log script, #log b").count() == 0
+    assert page.locator('#log a[href^="javascript"]').count() == 0
+    assert page.evaluate("window.pwned") is None
+
+    paste = ("My recruiter on Telegram said <b>no experience</b> needed. " * 1700)[:100_000]
+    before = bot_count(page)
+    send(page, paste)
+    wait_for_bot(page, before)
+    assert texts(page, "me")[-1] == paste
+    expect(page.get_by_label("Your message")).to_have_value("")
+
+    too_long = "x" * 130_000
+    page.get_by_label("Your message").fill(too_long)
+    page.get_by_label("Your message").press("Enter")
+    expect(page.locator("#status")).to_contain_text("too long")
+    assert len(texts(page, "me")) == 2  # not sent, and not lost:
+    assert len(page.get_by_label("Your message").input_value()) == 130_000
+
+    page.get_by_label("Your message").fill("")
+    before = bot_count(page)
+    send(page, "hello")
+    wait_for_bot(page, before)
+    assert page.evaluate("window.pwned") is None
+
+
+def test_the_bots_text_is_rendered_as_text_with_safe_links(chat, context):
+    """What Lantern says goes through the same renderer (static/text.js) as the bot's
+    messages: markup stays text, web addresses and phone numbers become links."""
+    page = context.new_page()
+    page.goto(chat.url)
+    render = """([text, phones]) => {
+        const box = document.createElement('div');
+        box.appendChild(LanternText.fragment(text, {phones}));
+        return {html: box.innerHTML, text: box.textContent,
+                links: [...box.querySelectorAll('a')].map(a => [a.textContent, a.href])};
+    }"""
+    result = page.evaluate(render, [HOSTILE + " https://example.org/help.", True])
+    assert result["text"] == HOSTILE + " https://example.org/help."
+    assert result["links"] == [["https://example.org/help", "https://example.org/help"]]
+    assert "<img" not in result["html"] and "<script" not in result["html"]
+
+    result = page.evaluate(
+        render, ["Call 1300 or +66 2 123 4567, or the embassy on 023-210206. $2,000 a month.", True]
+    )
+    assert result["links"] == [
+        ["1300", "tel:1300"],
+        ["+66 2 123 4567", "tel:+6621234567"],
+        ["023-210206", "tel:023210206"],
+    ]
+    # The person's own numbers stay text (only Lantern's hotlines are made callable).
+    result = page.evaluate(render, ["my number is +66 2 123 4567", False])
+    assert result["links"] == []
+
+
+def test_the_page_says_when_lantern_is_down_and_sends_what_was_typed_when_back(chat, context):
+    page = context.new_page()
+    chat.relay.cut()
+    try:
+        page.goto(chat.url)
+        expect(page.locator("#status")).to_contain_text("cannot be reached", timeout=15_000)
+        send(page, "hello")
+        expect(page.locator("#log .msg.me .note")).to_contain_text("Not sent yet")
+        page.get_by_label("Your message").fill("still typing this")
+        chat.relay.restore()
+        wait_for_bot(page, 0)
+        expect(page.locator("#log .note")).to_have_count(0)
+        expect(page.get_by_label("Your message")).to_have_value("still typing this")
+
+        chat.relay.cut()  # the link drops in the middle of the conversation
+        expect(page.locator("#status")).to_contain_text("connection was lost", timeout=15_000)
+        before = bot_count(page)
+        send(page, "are you still there?")
+        page.get_by_label("Your message").fill("and this is not sent yet")
+        chat.relay.restore()
+        wait_for_bot(page, before)
+        expect(page.locator("#status")).to_contain_text("Connected again")
+        assert texts(page, "me") == ["hello", "are you still there?"]
+        expect(page.get_by_label("Your message")).to_have_value("and this is not sent yet")
+    finally:
+        chat.relay.restore()
+
+
+def test_one_script_tag_puts_the_chat_on_an_allowed_site(chat, context):
+    page = context.new_page()
+    page.goto(BEFORE)
+    page.goto(HOST_SITE + "/")
+    page.get_by_role("button", name="Chat with Lantern").click()
+    frame = page.frame_locator("iframe[title='Lantern chat']")
+    frame.get_by_label("Your message").fill("hello")
+    frame.get_by_label("Your message").press("Enter")
+    expect(frame.locator("#log .msg.bot").first).to_contain_text(
+        "not the police", timeout=REPLY_TIMEOUT_MS
+    )
+    # The host page's scripts cannot read the conversation: it lives in Lantern's frame.
+    assert page.evaluate("document.body.innerText").count("not the police") == 0
+    frame.get_by_role("button", name="Quick exit").click()
+    page.wait_for_url(NEUTRAL)
+    assert history_urls(context, page) == [BEFORE, NEUTRAL]
+
+
+def test_a_site_not_in_allowed_origins_cannot_frame_the_chat(chat, context):
+    page = context.new_page()
+    page.goto(FOREIGN_SITE + "/")
+    page.get_by_role("button", name="Chat with Lantern").click()
+    page.wait_for_timeout(2000)
+    assert page.frame_locator("iframe[title='Lantern chat']").locator("#message").count() == 0
+
+
+def _socket_handshake(chat: ChatServer, origin: str | None) -> int:
+    request = urllib.request.Request(
+        f"{chat.settings.rasa_url}/socket.io/?EIO=4&transport=polling"
+    )
+    if origin:
+        request.add_header("Origin", origin)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_rasa_refuses_a_socket_from_a_site_not_allowed(chat):
+    assert _socket_handshake(chat, "http://evil.test") == 403
+    assert _socket_handshake(chat, chat.origin) == 200
+    assert _socket_handshake(chat, HOST_SITE) == 200
+    assert _socket_handshake(chat, None) == 200  # not a browser: no Origin to check
+
+
+def _contrast(foreground: list[float], background: list[float]) -> float:
+    def luminance(rgb: list[float]) -> float:
+        channels = [c / 255 for c in rgb[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted([luminance(foreground), luminance(background)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+COLOURS = """(selector) => [...document.querySelectorAll(selector)].map(node => {
+    const rgb = value => value.match(/[\\d.]+/g).map(Number);
+    let back = node;
+    while (back && rgb(getComputedStyle(back).backgroundColor)[3] === 0) back = back.parentElement;
+    return [rgb(getComputedStyle(node).color),
+            rgb(getComputedStyle(back || document.body).backgroundColor)];
+})"""
+
+
+@pytest.mark.parametrize("name,viewport", [("360", PHONE), ("1280", DESKTOP)])
+def test_layout_keyboard_and_contrast(chat, browser, name, viewport):
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.goto(chat.url)
+        # Keyboard only: Tab reaches Quick exit first, then the text box; Enter sends.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "exit"
+        for _ in range(6):
+            if page.evaluate("document.activeElement.id") == "message":
+                break
+            page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "message"
+        page.keyboard.type("hello")
+        page.keyboard.press("Enter")
+        wait_for_bot(page, 0)
+        expect(page.locator("#log .choice").first).to_be_visible()
+        page.locator("#log .choice").first.focus()
+        before = bot_count(page)
+        page.keyboard.press("Enter")
+        wait_for_bot(page, before)
+        send(page, "they offered me a job in cambodia as customer service, salary 1500 usd")
+        wait_for_bot(page, before + 1)
+        page.wait_for_timeout(1500)  # the rest of a multi-part answer
+        page.screenshot(path=screenshot_path(f"chat-{name}"))
+
+        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], "the page scrolls sideways"
+        exit_box = page.get_by_role("button", name="Quick exit").bounding_box()
+        assert exit_box and exit_box["y"] >= 0 and exit_box["y"] + exit_box["height"] <= viewport[
+            "height"
+        ]
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert page.locator("#log").get_attribute("aria-live") == "polite"
+        assert page.locator("img").count() == 0  # no text baked into images
+        for selector in (
+            ".brand", ".banner h1", ".banner p", ".msg.bot .text", ".msg.me .text",
+            ".choice:not(:disabled)", "#exit", "#send", ".privacy", "#message",
+        ):  # fmt: skip
+            for foreground, background in page.evaluate(COLOURS, selector):
+                assert _contrast(foreground, background) >= 4.5, (selector, foreground, background)
+    finally:
+        context.close()
+
+
+def test_the_page_and_its_files_fit_the_size_budget(chat, browser):
+    """What a phone downloads to open the chat, measured by the browser, compressed."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(chat.url)
+        page.wait_for_load_state("load")
+        entries = page.evaluate(
+            """() => performance.getEntriesByType('navigation')
+                 .concat(performance.getEntriesByType('resource'))
+                 .filter(e => !e.name.includes('/socket.io/'))
+                 .map(e => ({name: new URL(e.name).pathname, transferred: e.transferSize,
+                             compressed: e.encodedBodySize, uncompressed: e.decodedBodySize}))"""
+        )
+    finally:
+        context.close()
+    names = {entry["name"] for entry in entries}
+    assert {"/", "/static/socket.io.min.js", "/static/chat.js", "/static/chat.css"} <= names
+    total = {key: sum(e[key] for e in entries) for key in ("transferred", "compressed")}
+    uncompressed = sum(e["uncompressed"] for e in entries)
+    assert total["compressed"] < uncompressed / 2  # gzip is on
+    SIZE_REPORT.parent.mkdir(exist_ok=True)
+    SIZE_REPORT.write_text(
+        json.dumps(
+            {
+                "what": "the chat page and every file it loads, as Chromium downloaded them",
+                "budget_bytes": SIZE_BUDGET_BYTES,
+                "compressed_bytes": total["compressed"],
+                "transferred_bytes_with_headers": total["transferred"],
+                "uncompressed_bytes": uncompressed,
+                "files": sorted(entries, key=lambda e: e["name"]),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    assert total["transferred"] < SIZE_BUDGET_BYTES
