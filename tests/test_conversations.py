@@ -41,9 +41,11 @@ def test_asking_to_erase_deletes_the_conversation_and_leaves_a_content_free_reco
         stored = connection.execute(
             sa.text("SELECT data FROM events WHERE sender_id = 'eraser'")
         ).fetchall()
-        erasures = connection.execute(
-            sa.text("SELECT * FROM lantern_erasures WHERE sender_id = 'eraser'")
-        ).mappings().all()
+        erasures = (
+            connection.execute(sa.text("SELECT * FROM lantern_erasures WHERE sender_id = 'eraser'"))
+            .mappings()
+            .all()
+        )
     engine.dispose()
     assert stored == []
     assert len(erasures) == 1 and erasures[0]["requested_by"] == "person"

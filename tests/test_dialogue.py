@@ -83,8 +83,9 @@ def test_a_country_without_entries_is_named_as_missing_instead_of_inventing():
 
 def test_self_harm_gets_a_crisis_answer_even_when_the_model_missed_urgency():
     chat = Chat()
-    names = chat.say("describe_situation", "i want to kill myself, i cant take it anymore",
-                     country="TH")
+    names = chat.say(
+        "describe_situation", "i want to kill myself, i cant take it anymore", country="TH"
+    )
     assert names[0] == "screen_self_harm_no_crisis_line"  # the directory has no crisis line yet
     assert "191" in chat.texts()[0] or "1669" in chat.texts()[0]
     assert chat.conversation.urgent and chat.conversation.risk_level == "critical"
@@ -159,8 +160,13 @@ def test_the_victim_line_is_said_plainly_to_someone_forced_to_scam():
 
 def test_someone_who_escaped_hears_about_non_punishment_and_legal_advice():
     chat = Chat()
-    chat.say("describe_exit", "i escaped, now in mae sot, scared of arrest", stage="exited",
-             country="TH", home_country="PH")
+    chat.say(
+        "describe_exit",
+        "i escaped, now in mae sot, scared of arrest",
+        stage="exited",
+        country="TH",
+        home_country="PH",
+    )
     text = " ".join(chat.texts()).lower()
     assert "not a criminal" in text and "punished" in text and "lawyer" in text
     assert "+63" in text or "1343" in text or "embassy" in text
@@ -208,8 +214,9 @@ def test_a_one_word_place_answer_names_a_high_risk_destination():
 
 def test_a_high_risk_place_without_a_trafficking_context_is_no_flag():
     chat = Chat()
-    chat.say("out_of_scope", "what is the weather in sihanoukville", high_risk_place=True,
-             country="KH")
+    chat.say(
+        "out_of_scope", "what is the weather in sihanoukville", high_risk_place=True, country="KH"
+    )
     assert chat.conversation.red_flags == ()
 
 
@@ -247,8 +254,9 @@ def test_quick_exit_words_end_the_turn_with_nothing_from_the_action(text):
 
 def test_low_confidence_asks_to_rephrase_and_keeps_what_was_said():
     chat = Chat()
-    names = chat.say("nlu_fallback", "mmm job cambodia??", stage="prospective",
-                     flags=("high_risk_destination",))
+    names = chat.say(
+        "nlu_fallback", "mmm job cambodia??", stage="prospective", flags=("high_risk_destination",)
+    )
     assert "high_risk_destination" in chat.conversation.red_flags
     assert names[0] == "screen_flags_intro"
     chat2 = Chat()
@@ -262,10 +270,16 @@ def test_greeting_and_thanks_leave_the_answer_to_the_rule():
 
 
 def test_dialogue_state_survives_a_round_trip_through_slots_and_ignores_junk():
-    state = DialogueState("asked", "contract", ("where_job",), ("prospective",), ("no_contract",), 2)
+    state = DialogueState(
+        "asked", "contract", ("where_job",), ("prospective",), ("no_contract",), 2
+    )
     assert DialogueState.from_slots(state.as_slots()) == state
-    junk = {"safety_check": "maybe", "pending_question": "nope", "asked_questions": "x",
-            "quiet_turns": -4}
+    junk = {
+        "safety_check": "maybe",
+        "pending_question": "nope",
+        "asked_questions": "x",
+        "quiet_turns": -4,
+    }
     assert DialogueState.from_slots(junk) == DialogueState()
 
 

@@ -8,8 +8,24 @@ from bot.screening.self_harm import mentions_self_harm
 
 @pytest.mark.parametrize(
     "text",
-    ["stop", "STOP", "Stop.", "stop!!!", "pls stop now", "exit", "exit chat", "quit", "/stop",
-     "end the chat", "cancel", "หยุด", "ရပ်", "停止", "berhenti", "  stop  "],
+    [
+        "stop",
+        "STOP",
+        "Stop.",
+        "stop!!!",
+        "pls stop now",
+        "exit",
+        "exit chat",
+        "quit",
+        "/stop",
+        "end the chat",
+        "cancel",
+        "หยุด",
+        "ရပ်",
+        "停止",
+        "berhenti",
+        "  stop  ",
+    ],
 )
 def test_stop_words_in_any_form(text):
     assert quick_exit(text) is QuickExit.STOP
@@ -17,8 +33,15 @@ def test_stop_words_in_any_form(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["delete", "DELETE THIS", "delete everything i wrote", "erase my data please", "wipe it",
-     "/erase_conversation", "hapus"],
+    [
+        "delete",
+        "DELETE THIS",
+        "delete everything i wrote",
+        "erase my data please",
+        "wipe it",
+        "/erase_conversation",
+        "hapus",
+    ],
 )
 def test_erase_words(text):
     assert quick_exit(text) is QuickExit.ERASE
@@ -26,8 +49,15 @@ def test_erase_words(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["they stop us from leaving the compound", "i want to stop working there", "",
-     "how do i exit the country safely", "x" * 5000, "\x00\x01", "stop " * 20],
+    [
+        "they stop us from leaving the compound",
+        "i want to stop working there",
+        "",
+        "how do i exit the country safely",
+        "x" * 5000,
+        "\x00\x01",
+        "stop " * 20,
+    ],
 )
 def test_longer_messages_that_contain_the_words_are_screened_as_usual(text):
     assert quick_exit(text) is None
@@ -35,9 +65,15 @@ def test_longer_messages_that_contain_the_words_are_screened_as_usual(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["i want to kill myself", "I'm going to end my life", "thinking about suicide",
-     "i dont want to live anymore", "i can't take it anymore", "i want to die here",
-     "one guy jumped, i will jump from the roof too"],
+    [
+        "i want to kill myself",
+        "I'm going to end my life",
+        "thinking about suicide",
+        "i dont want to live anymore",
+        "i can't take it anymore",
+        "i want to die here",
+        "one guy jumped, i will jump from the roof too",
+    ],
 )
 def test_self_harm_phrases(text):
     assert mentions_self_harm(text)
