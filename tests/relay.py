@@ -9,6 +9,14 @@ import threading
 from bot.ops.processes import free_port
 
 
+def _close(connection: socket.socket) -> None:
+    try:
+        connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    connection.close()
+
+
 class Relay:
     """Forwards 127.0.0.1:port to 127.0.0.1:target while up; refuses connections while cut."""
 
@@ -16,7 +24,7 @@ class Relay:
         self.target = target
         self.port = free_port()
         self._listener: socket.socket | None = None
-        self._open: list[socket.socket] = []
+        self._live: dict[socket.socket, socket.socket] = {}  # browser side -> Rasa side
         self._lock = threading.Lock()
 
     def restore(self) -> None:
@@ -33,16 +41,19 @@ class Relay:
     def cut(self) -> None:
         """Close every forwarded connection and stop listening: connections are refused."""
         if self._listener is not None:
-            self._listener.close()
+            _close(self._listener)  # shutdown() wakes the thread blocked in accept()
             self._listener = None
         with self._lock:
-            for connection in self._open:
-                try:
-                    connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                connection.close()
-            self._open.clear()
+            pairs = list(self._live.items())
+            self._live.clear()
+        for browser_side, rasa_side in pairs:
+            _close(browser_side)
+            _close(rasa_side)
+
+    def live_connections(self) -> int:
+        """Connections from the browser that are still open."""
+        with self._lock:
+            return len(self._live)
 
     def _accept(self, listener: socket.socket) -> None:
         while True:
@@ -56,21 +67,19 @@ class Relay:
                 client.close()
                 continue
             with self._lock:
-                self._open += [client, upstream]
+                self._live[client] = upstream
             for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+                pump = threading.Thread(target=self._pump, args=(client, source, sink), daemon=True)
+                pump.start()
 
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, client: socket.socket, source: socket.socket, sink: socket.socket) -> None:
         try:
             while chunk := source.recv(65536):
                 sink.sendall(chunk)
         except OSError:
             pass
         finally:
-            for connection in (source, sink):
-                try:
-                    connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                connection.close()
+            with self._lock:
+                self._live.pop(client, None)
+            _close(source)
+            _close(sink)

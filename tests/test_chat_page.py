@@ -10,10 +10,14 @@ browser context itself (no network).
 from __future__ import annotations
 
 import json
+import re
+import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,6 +25,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from bot.ops.processes import free_port
 from bot.ops.stack import Stack
+from bot.referrals import default_directory
+from bot.screening.messages import Messages
+from bot.screening.render import referral_line
 from bot.settings import PROJECT_ROOT, Settings
 from bot.web.assets import SIZE_BUDGET_BYTES
 from bot.web.service import start_web_server
@@ -30,8 +37,6 @@ from tests.relay import Relay
 
 NEUTRAL = "https://weather.test/"
 BEFORE = "https://search.test/"
-HOST_SITE = "http://ngo.test"
-FOREIGN_SITE = "http://elsewhere.test"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 REPLY_TIMEOUT_MS = 60_000
@@ -47,36 +52,80 @@ class ChatServer:
     settings: Settings
     relay: Relay
     url: str
+    host_site: str  # an NGO's site, in ALLOWED_ORIGINS
+    foreign_site: str  # a site that is not
 
     @property
     def origin(self) -> str:
         return self.url.rstrip("/")
 
 
+class HostSite:
+    """Another site on this machine whose page carries the README's embed <script> tag.
+    (A real loopback server: Chromium refuses a public page loading from 127.0.0.1.)"""
+
+    def __init__(self, port: int) -> None:
+        self.origin = f"http://localhost:{port}"
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def carry(self, chat_url: str) -> None:
+        self.page = (
+            f'<!doctype html><html lang="en"><title>NGO</title><h1>Our NGO</h1>'
+            f'<script src="{chat_url}embed.js" async></script></html>'
+        ).encode()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(site.page)
+
+            def log_message(self, *args: object) -> None:
+                return
+
+        return Handler
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @pytest.fixture(scope="module")
 def chat(model: Path, tmp_path_factory) -> Iterator[ChatServer]:
-    """A real bot, the chat page's server, and the relay between the page and Rasa."""
+    """A real bot, the chat page's server, the relay between the page and Rasa, and two
+    other sites that embed the page: one allowed, one not."""
     folder = tmp_path_factory.mktemp("chat-page")
+    host, foreign = HostSite(free_port()), HostSite(free_port())
     settings = make_settings(
         f"sqlite:///{folder / 'lantern.db'}",
         web_port=free_port(),
-        allowed_origins=(HOST_SITE,),
+        allowed_origins=(host.origin,),
         quick_exit_url=NEUTRAL,
     )
+    url = f"http://127.0.0.1:{settings.web_port}/"
+    host.carry(url)
+    foreign.carry(url)
     stack = Stack(settings, model, folder)
-    stack.start()
     relay = Relay(settings.rasa_port)
-    relay.restore()
     web = None
     try:
+        stack.start()
+        relay.restore()
         page_settings = replace(settings, public_rasa_url=f"http://127.0.0.1:{relay.port}")
         web = start_web_server(page_settings, folder)
-        yield ChatServer(settings, relay, f"http://127.0.0.1:{settings.web_port}/")
+        yield ChatServer(settings, relay, url, host.origin, foreign.origin)
     finally:
         if web is not None:
             web.stop()
         relay.cut()
         stack.stop()
+        host.close()
+        foreign.close()
 
 
 def _page(html: str) -> dict:
@@ -89,12 +138,6 @@ def context(browser, chat: ChatServer) -> Iterator[BrowserContext]:
     context = browser.new_context(viewport=PHONE)
     context.route(NEUTRAL + "**", lambda r: r.fulfill(**_page("<title>Weather</title>Sunny")))
     context.route(BEFORE + "**", lambda r: r.fulfill(**_page("<title>Search</title>Results")))
-    embed = f'<script src="{chat.url}embed.js" async></script>'
-    for site in (HOST_SITE, FOREIGN_SITE):
-        context.route(
-            site + "/**",
-            lambda r: r.fulfill(**_page(f"<title>NGO</title><h1>Our NGO</h1>{embed}")),
-        )
     yield context
     context.close()
 
@@ -121,9 +164,18 @@ def texts(page: Page, who: str) -> list[str]:
 
 
 def history_urls(context: BrowserContext, page: Page) -> list[str]:
-    """Every entry of the tab's back/forward history."""
+    """Every entry of the tab's back/forward history (but the blank page a new tab opens)."""
     session = context.new_cdp_session(page)
-    return [entry["url"] for entry in session.send("Page.getNavigationHistory")["entries"]]
+    entries = session.send("Page.getNavigationHistory")["entries"]
+    return [entry["url"] for entry in entries if entry["url"] != "about:blank"]
+
+
+def wait_until_closed(relay: Relay, timeout: float = 10.0) -> None:
+    """The page's socket to Lantern is closed (the relay sees no open connection)."""
+    deadline = time.monotonic() + timeout
+    while relay.live_connections() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert relay.live_connections() == 0, "the socket to Lantern stayed open"
 
 
 def say_hello_and_get_buttons(page: Page) -> list[str]:
@@ -165,19 +217,18 @@ def test_a_conversation_with_buttons_survives_a_reload_in_the_tab(chat, context)
 
 def test_quick_exit_leaves_no_conversation_and_no_lantern_page(chat, context):
     page = context.new_page()
-    sockets = []
-    page.on("websocket", lambda socket: sockets.append(socket))
     page.goto(BEFORE)
     page.goto(chat.url)
     send(page, "hello")
     wait_for_bot(page, 0)
     page.get_by_label("Your message").fill("they took my passport")  # typed, not sent
     assert page.evaluate("sessionStorage.length") > 0  # the tab remembered the chat
+    assert chat.relay.live_connections() >= 1
 
     page.get_by_role("button", name="Quick exit").click()
     page.wait_for_url(NEUTRAL)
     assert history_urls(context, page) == [BEFORE, NEUTRAL]
-    assert sockets and all(socket.is_closed() for socket in sockets)
+    wait_until_closed(chat.relay)
     page.go_back()
     assert page.url == BEFORE
 
@@ -265,9 +316,31 @@ def test_the_bots_text_is_rendered_as_text_with_safe_links(chat, context):
         ["+66 2 123 4567", "tel:+6621234567"],
         ["023-210206", "tel:023210206"],
     ]
+    result = page.evaluate(render, ["We met on 2025-03-01 and they paid $ 12000000.", True])
+    assert result["links"] == []
     # The person's own numbers stay text (only Lantern's hotlines are made callable).
     result = page.evaluate(render, ["my number is +66 2 123 4567", False])
     assert result["links"] == []
+
+
+def test_every_number_of_the_directory_is_a_tel_link_as_the_bot_writes_it(chat, context):
+    """Each referral line exactly as the bot renders it: its number can be tapped to call."""
+    page = context.new_page()
+    page.goto(chat.url)
+    messages = Messages.from_folder()
+    lines = [(referral_line(entry, messages), entry.phone) for entry in default_directory()]
+    assert len(lines) > 30
+    links = page.evaluate(
+        """lines => lines.map(line => {
+            const box = document.createElement('div');
+            box.appendChild(LanternText.fragment(line, {phones: true}));
+            return [...box.querySelectorAll('a[href^="tel:"]')].map(a => a.getAttribute('href'));
+        })""",
+        [line for line, _ in lines],
+    )
+    for (line, phone), hrefs in zip(lines, links):
+        expected = "tel:" + ("+" if phone.startswith("+") else "") + re.sub(r"\D", "", phone)
+        assert expected in hrefs, (line, hrefs)
 
 
 def test_the_page_says_when_lantern_is_down_and_sends_what_was_typed_when_back(chat, context):
@@ -301,7 +374,7 @@ def test_the_page_says_when_lantern_is_down_and_sends_what_was_typed_when_back(c
 def test_one_script_tag_puts_the_chat_on_an_allowed_site(chat, context):
     page = context.new_page()
     page.goto(BEFORE)
-    page.goto(HOST_SITE + "/")
+    page.goto(chat.host_site + "/")
     page.get_by_role("button", name="Chat with Lantern").click()
     frame = page.frame_locator("iframe[title='Lantern chat']")
     frame.get_by_label("Your message").fill("hello")
@@ -318,16 +391,14 @@ def test_one_script_tag_puts_the_chat_on_an_allowed_site(chat, context):
 
 def test_a_site_not_in_allowed_origins_cannot_frame_the_chat(chat, context):
     page = context.new_page()
-    page.goto(FOREIGN_SITE + "/")
+    page.goto(chat.foreign_site + "/")
     page.get_by_role("button", name="Chat with Lantern").click()
     page.wait_for_timeout(2000)
     assert page.frame_locator("iframe[title='Lantern chat']").locator("#message").count() == 0
 
 
 def _socket_handshake(chat: ChatServer, origin: str | None) -> int:
-    request = urllib.request.Request(
-        f"{chat.settings.rasa_url}/socket.io/?EIO=4&transport=polling"
-    )
+    request = urllib.request.Request(f"{chat.settings.rasa_url}/socket.io/?EIO=4&transport=polling")
     if origin:
         request.add_header("Origin", origin)
     try:
@@ -340,7 +411,8 @@ def _socket_handshake(chat: ChatServer, origin: str | None) -> int:
 def test_rasa_refuses_a_socket_from_a_site_not_allowed(chat):
     assert _socket_handshake(chat, "http://evil.test") == 403
     assert _socket_handshake(chat, chat.origin) == 200
-    assert _socket_handshake(chat, HOST_SITE) == 200
+    assert _socket_handshake(chat, chat.host_site) == 200
+    assert _socket_handshake(chat, chat.foreign_site) == 403
     assert _socket_handshake(chat, None) == 200  # not a browser: no Origin to check
 
 
@@ -393,9 +465,11 @@ def test_layout_keyboard_and_contrast(chat, browser, name, viewport):
         width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1], "the page scrolls sideways"
         exit_box = page.get_by_role("button", name="Quick exit").bounding_box()
-        assert exit_box and exit_box["y"] >= 0 and exit_box["y"] + exit_box["height"] <= viewport[
-            "height"
-        ]
+        assert (
+            exit_box
+            and exit_box["y"] >= 0
+            and exit_box["y"] + exit_box["height"] <= viewport["height"]
+        )
         assert page.evaluate("document.documentElement.lang") == "en"
         assert page.locator("#log").get_attribute("aria-live") == "polite"
         assert page.locator("img").count() == 0  # no text baked into images

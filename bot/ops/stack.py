@@ -64,8 +64,8 @@ class Stack:
                 "--model",
                 str(self.model),
                 "--enable-api",
-                "--auth-token",
-                self.settings.rasa_token,
+                # One argument: a token that starts with "-" is not taken for an option.
+                f"--auth-token={self.settings.rasa_token}",
                 "--interface",
                 self.settings.bind_host,
                 "--port",
