@@ -9,12 +9,11 @@ browser context itself (no network).
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -243,6 +242,23 @@ def test_quick_exit_leaves_no_conversation_and_no_lantern_page(chat, context):
     expect(page.get_by_label("Your message")).to_have_value("")
 
 
+def test_the_erase_button_also_clears_the_page_and_the_tab(chat, context):
+    page = context.new_page()
+    page.goto(chat.url)
+    send(page, "my name is Dara, they took my passport in Sihanoukville")
+    wait_for_bot(page, 0)
+    before = bot_count(page)
+    send(page, "stop")
+    wait_for_bot(page, before)
+    page.get_by_role("button", name="Erase this chat").click()
+    expect(page.locator("#log .msg")).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
+    expect(page.locator("#log .msg.bot .text")).to_contain_text("erased")
+    assert "Dara" not in page.evaluate("JSON.stringify(sessionStorage)")
+    page.reload()
+    expect(page.locator("#log .msg")).to_have_count(1)
+    assert "Dara" not in page.locator("body").inner_text()
+
+
 def test_escape_twice_is_a_quick_exit_and_once_is_not(chat, context):
     page = context.new_page()
     page.goto(chat.url)
@@ -397,23 +413,34 @@ def test_a_site_not_in_allowed_origins_cannot_frame_the_chat(chat, context):
     assert page.frame_locator("iframe[title='Lantern chat']").locator("#message").count() == 0
 
 
-def _socket_handshake(chat: ChatServer, origin: str | None) -> int:
-    request = urllib.request.Request(f"{chat.settings.rasa_url}/socket.io/?EIO=4&transport=polling")
-    if origin:
-        request.add_header("Origin", origin)
+def _socket_handshake(chat: ChatServer, origin: str | None, transport: str = "polling") -> int:
+    """The status Rasa answers a browser's first socket.io request with."""
+    headers = {"Origin": origin} if origin else {}
+    if transport == "websocket":
+        headers.update(
+            {
+                "Connection": "Upgrade",
+                "Upgrade": "websocket",
+                "Sec-WebSocket-Version": "13",
+                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+            }
+        )
+    connection = http.client.HTTPConnection("127.0.0.1", chat.settings.rasa_port, timeout=10)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+        connection.request("GET", f"/socket.io/?EIO=4&transport={transport}", headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def test_rasa_refuses_a_socket_from_a_site_not_allowed(chat):
-    assert _socket_handshake(chat, "http://evil.test") == 403
-    assert _socket_handshake(chat, chat.origin) == 200
-    assert _socket_handshake(chat, chat.host_site) == 200
-    assert _socket_handshake(chat, chat.foreign_site) == 403
-    assert _socket_handshake(chat, None) == 200  # not a browser: no Origin to check
+    for transport in ("polling", "websocket"):
+        opened = 200 if transport == "polling" else 101
+        assert _socket_handshake(chat, "http://evil.test", transport) == 403
+        assert _socket_handshake(chat, chat.foreign_site, transport) == 403
+        assert _socket_handshake(chat, chat.origin, transport) == opened
+        assert _socket_handshake(chat, chat.host_site, transport) == opened
+        assert _socket_handshake(chat, None, transport) == opened  # not a browser: no Origin
 
 
 def _contrast(foreground: list[float], background: list[float]) -> float:

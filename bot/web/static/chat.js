@@ -7,6 +7,9 @@
   var LONG_MESSAGE = 1500;
   var ESCAPE_WINDOW_MS = 1500;
   var TYPING_TIMEOUT_MS = 30000;
+  // The domain's button that erases the conversation on the server (intent erase_conversation):
+  // the page then forgets it too, keeping only the bot's confirmation.
+  var ERASE_PAYLOAD = "/erase_conversation";
   var KEY = { session: "lantern.session", entries: "lantern.entries", draft: "lantern.draft" };
   var TEXT = {
     connecting: "Connecting to Lantern…",
@@ -48,6 +51,7 @@
   var everConnected = false;
   var dropped = false;
   var exiting = false;
+  var erasing = false;
   var typingTimer = null;
   var lastEscape = 0;
   var shownStatus = ["", false, false];
@@ -229,6 +233,7 @@
   }
 
   function send(message, shown) {
+    if (message === ERASE_PAYLOAD) erasing = true;
     spendChoices();
     var entry = { who: "me", text: shown || message, pending: true };
     if (shown && shown !== message) entry.payload = message;
@@ -296,7 +301,19 @@
     var buttons = choicesFrom(data.quick_replies).concat(choicesFrom(data.buttons));
     if (!text && !buttons.length) return;
     showTyping(false);
+    if (erasing) forgetConversation();
     addEntry({ who: "bot", text: text, buttons: buttons });
+  }
+
+  /** After an erasure: nothing of the conversation on the page or in the tab; a new session. */
+  function forgetConversation() {
+    erasing = false;
+    entries = [];
+    views = [];
+    logEl.textContent = "";
+    clearStorage();
+    sessionId = newSessionId();
+    if (socket && socket.connected) socket.emit("session_request", { session_id: sessionId });
   }
 
   /* ---- the socket ---- */
