@@ -183,7 +183,9 @@
   }
 
   function setStatus(message, isError, withRetry) {
-    shownStatus = [message, isError, withRetry];
+    var same = shownStatus[0] === message && shownStatus[1] === Boolean(isError);
+    if (same && statusEl.textContent.indexOf(message || "") === 0) return; // no re-announcing
+    shownStatus = [message, Boolean(isError), withRetry];
     window.clearTimeout(hintTimer);
     paintStatus(message, isError, withRetry);
   }
