@@ -224,7 +224,7 @@ def test_quick_exit_leaves_no_conversation_and_no_lantern_page(chat, context):
     assert page.evaluate("sessionStorage.length") > 0  # the tab remembered the chat
     assert chat.relay.live_connections() >= 1
 
-    page.get_by_role("button", name="Quick exit").click()
+    page.get_by_role("link", name="Quick exit").click()
     page.wait_for_url(NEUTRAL)
     assert history_urls(context, page) == [BEFORE, NEUTRAL]
     wait_until_closed(chat.relay)
@@ -400,7 +400,7 @@ def test_one_script_tag_puts_the_chat_on_an_allowed_site(chat, context):
     )
     # The host page's scripts cannot read the conversation: it lives in Lantern's frame.
     assert page.evaluate("document.body.innerText").count("not the police") == 0
-    frame.get_by_role("button", name="Quick exit").click()
+    frame.get_by_role("link", name="Quick exit").click()
     page.wait_for_url(NEUTRAL)
     assert history_urls(context, page) == [BEFORE, NEUTRAL]
 
@@ -491,7 +491,7 @@ def test_layout_keyboard_and_contrast(chat, browser, name, viewport):
 
         width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1], "the page scrolls sideways"
-        exit_box = page.get_by_role("button", name="Quick exit").bounding_box()
+        exit_box = page.get_by_role("link", name="Quick exit").bounding_box()
         assert (
             exit_box
             and exit_box["y"] >= 0

@@ -414,7 +414,10 @@
     input.value = readStored(KEY.draft, "") || "";
     fitInput();
     scrollToEnd();
-    $("exit").addEventListener("click", quickExit);
+    $("exit").addEventListener("click", function (event) {
+      event.preventDefault(); // without this script the link still leaves (less cleanly)
+      quickExit();
+    });
     $("start-button").addEventListener("click", function () { send("hello"); input.focus(); });
     document.addEventListener("keydown", onKey);
     form.addEventListener("submit", submit);
