@@ -14,6 +14,7 @@ import json
 import re
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -169,6 +170,20 @@ def history_urls(context: BrowserContext, page: Page) -> list[str]:
     return [entry["url"] for entry in entries if entry["url"] != "about:blank"]
 
 
+def said_in(chat: ChatServer, session: str, last: str, timeout: float = 20.0) -> list[str]:
+    """The person's messages Rasa stored for a conversation, once `last` is stored."""
+    query = f"tracker?token={chat.settings.rasa_token}"
+    url = f"{chat.settings.rasa_url}/conversations/{session}/{query}"
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            events = json.loads(response.read())["events"]
+        said = [event.get("text") for event in events if event["event"] == "user"]
+        if last in said or time.monotonic() > deadline:
+            return said
+        time.sleep(0.25)
+
+
 def wait_until_closed(relay: Relay, timeout: float = 10.0) -> None:
     """The page's socket to Lantern is closed (the relay sees no open connection)."""
     deadline = time.monotonic() + timeout
@@ -208,10 +223,23 @@ def test_a_conversation_with_buttons_survives_a_reload_in_the_tab(chat, context)
     expect(page.locator("#log .msg")).to_have_count(len(conversation))
     assert page.locator("#log .msg").all_text_contents() == conversation
     expect(page.locator("#log .choice.chosen")).to_have_text(titles[0])
-    # The conversation goes on after the reload, in the same session.
+    # The conversation goes on after the reload, in the same conversation on the server;
+    # the typing indicator shows while the answer is on its way, and goes when it is there.
+    page.evaluate(
+        """() => { window.typingSeen = false;
+            new MutationObserver(() => { if (!document.getElementById('typing').hidden)
+                window.typingSeen = true; })
+            .observe(document.getElementById('typing'), {attributes: true}); }"""
+    )
     before = bot_count(page)
-    send(page, "they offered me a customer service job in sihanoukville, they pay the ticket")
+    offer = "they offered me a customer service job in sihanoukville, they pay the ticket"
+    send(page, offer)
     wait_for_bot(page, before)
+    assert page.evaluate("window.typingSeen") is True
+    expect(page.locator("#typing")).to_be_hidden()
+    session = json.loads(page.evaluate("sessionStorage.getItem('lantern.session')"))
+    said = said_in(chat, session, offer)
+    assert said[0] == "hello" and said[-1] == offer
 
 
 def test_quick_exit_leaves_no_conversation_and_no_lantern_page(chat, context):
@@ -403,6 +431,19 @@ def test_one_script_tag_puts_the_chat_on_an_allowed_site(chat, context):
     frame.get_by_role("link", name="Quick exit").click()
     page.wait_for_url(NEUTRAL)
     assert history_urls(context, page) == [BEFORE, NEUTRAL]
+
+
+def test_escape_twice_on_the_host_site_leaves_it_too(chat, context):
+    page = context.new_page()
+    page.goto(chat.host_site + "/")
+    page.get_by_role("button", name="Chat with Lantern").click()
+    frame = page.frame_locator("iframe[title='Lantern chat']")
+    expect(frame.get_by_label("Your message")).to_be_visible()
+    page.evaluate("document.activeElement.blur()")  # the host page has the focus, not the chat
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.wait_for_url(NEUTRAL)
+    assert chat.host_site not in " ".join(history_urls(context, page))
 
 
 def test_a_site_not_in_allowed_origins_cannot_frame_the_chat(chat, context):
