@@ -454,6 +454,29 @@ def test_a_site_not_in_allowed_origins_cannot_frame_the_chat(chat, context):
     assert page.frame_locator("iframe[title='Lantern chat']").locator("#message").count() == 0
 
 
+def test_the_page_can_fall_back_to_long_polling(chat, context):
+    """Where a network blocks websockets, socket.io's HTTP long-polling works too (it needs
+    Rasa's CORS answer for the page's origin)."""
+    page = context.new_page()
+    page.goto(chat.url)
+    socket_url = page.locator('meta[name="lantern-socket-url"]').get_attribute("content")
+    reply = page.evaluate(
+        """url => new Promise((resolve, reject) => {
+            const socket = io(url, {path: '/socket.io', transports: ['polling']});
+            socket.on('connect_error', error => reject(String(error)));
+            socket.on('connect', () => socket.emit('session_request', {session_id: 'polling'}));
+            socket.on('session_confirm', () =>
+                socket.emit('user_uttered', {message: 'hello', session_id: 'polling'}));
+            socket.on('bot_uttered', message => {
+                resolve([socket.io.engine.transport.name, message.text]);
+                socket.disconnect();
+            });
+        })""",
+        socket_url,
+    )
+    assert reply[0] == "polling" and "not the police" in reply[1]
+
+
 def _socket_handshake(chat: ChatServer, origin: str | None, transport: str = "polling") -> int:
     """The status Rasa answers a browser's first socket.io request with."""
     headers = {"Origin": origin} if origin else {}
