@@ -526,9 +526,12 @@ COLOURS = """(selector) => [...document.querySelectorAll(selector)].map(node => 
 })"""
 
 
-@pytest.mark.parametrize("name,viewport", [("360", PHONE), ("1280", DESKTOP)])
-def test_layout_keyboard_and_contrast(chat, browser, name, viewport):
-    context = browser.new_context(viewport=viewport)
+@pytest.mark.parametrize(
+    "name,viewport,scheme",
+    [("360", PHONE, "light"), ("1280", DESKTOP, "light"), ("360-dark", PHONE, "dark")],
+)
+def test_layout_keyboard_and_contrast(chat, browser, name, viewport, scheme):
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)
     try:
         page = context.new_page()
         page.goto(chat.url)
