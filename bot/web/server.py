@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 import sys
-from typing import Any
 
 from aiohttp import hdrs, web
 from aiohttp.web_response import ContentCoding
@@ -137,13 +136,18 @@ def make_app(settings: Settings, assets: dict[str, Asset] | None = None) -> web.
     return app
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Serve on BIND_HOST:WEB_PORT until stopped."""
+def main() -> int:
+    """Serve on BIND_HOST:WEB_PORT until stopped; no access log (no visitor's address kept)."""
     settings = load_settings()
-    kwargs: dict[str, Any] = {"host": settings.bind_host, "port": settings.web_port}
-    web.run_app(make_app(settings), print=None, access_log=None, **kwargs)
+    web.run_app(
+        make_app(settings),
+        host=settings.bind_host,
+        port=settings.web_port,
+        print=None,
+        access_log=None,
+    )
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
