@@ -191,7 +191,14 @@ def test_a_jobseeker_gets_signs_guidance_checks_of_the_origin_and_questions_one_
 
 def test_a_yes_or_no_answer_gives_the_flag_the_question_asked_about():
     chat = Chat()
-    chat.say("describe_offer", "", stage="prospective", flags=("lure_job_type",), country="KH")
+    chat.say(
+        "describe_offer",
+        "",
+        stage="prospective",
+        flags=("lure_job_type",),
+        country="KH",
+        home_country="VN",
+    )
     assert chat.dialogue.pending_question == "travel_paid"
     chat.say("affirm", "yes")
     assert "employer_paid_travel" in chat.conversation.red_flags
@@ -231,6 +238,50 @@ def test_no_question_is_ever_asked_twice_and_twenty_turns_never_loop():
     assert all(turn for turn in late)  # the bot always answers something
     assert len(set(late)) <= 2  # and settles into a short acknowledgement, not a question loop
     assert not any(name.startswith("ask_") for turn in late for name in turn)
+
+
+def test_a_question_stays_open_until_answered_and_a_late_no_still_counts():
+    chat = Chat()
+    chat.say("describe_exit", "", stage="exited", country="TH", home_country="ID")
+    assert chat.dialogue.pending_question == "documents_exited"
+    chat.say("describe_exit", "i am in a shelter now")  # not an answer
+    assert chat.dialogue.pending_question == "documents_exited"
+    chat.say("deny", "no")
+    assert "documents_confiscated" in chat.conversation.red_flags
+
+
+def test_a_place_answers_the_where_question_and_the_next_one_follows():
+    chat = Chat()
+    chat.say("describe_offer", "", stage="prospective", flags=("lure_job_type",))
+    assert chat.dialogue.pending_question == "where_job"
+    names = chat.say("inform_place", "bavet", country="KH", high_risk_place=True)
+    assert names[-1] == "ask_home_prospective"
+    names = chat.say("inform_place", "i am from nepal", home_country="NP")
+    assert names[-1] == "ask_travel_paid"
+    assert (chat.conversation.country, chat.conversation.home_country) == ("KH", "NP")
+
+
+def test_a_place_learnt_after_the_guidance_brings_its_numbers():
+    chat = Chat()
+    chat.say("describe_exit", "", stage="exited", country="TH")
+    names = chat.say("out_of_scope", "i am from indonesia", home_country="ID")
+    assert "screen_numbers_for_place" in names  # out of scope words, but in context
+    assert "screen_out_of_scope" not in names
+    assert "Indonesia" in " ".join(chat.texts())
+
+
+def test_a_second_urgent_message_gets_the_short_emergency_answer():
+    chat = Chat()
+    chat.say("describe_situation", "", urgent=True, country="KH", stage="in_situ")
+    names = chat.say("describe_situation", "someone is coming", urgent=True)
+    assert names == ["screen_emergency_again"]
+    assert "117" in chat.texts()[0]
+
+
+def test_forced_scamming_and_exit_guidance_say_victim_once():
+    chat = Chat()
+    chat.say("describe_exit", "", stage="exited", flags=("forced_scamming",), country="TH")
+    assert " ".join(chat.texts()).lower().count("not a criminal") == 1
 
 
 def test_after_the_questions_a_quiet_conversation_gets_the_hotline_not_the_same_prompt():

@@ -64,7 +64,7 @@ class Stack:
                 "--model",
                 str(self.model),
                 "--enable-api",
-                # One argument: a token that starts with "-" is not taken for an option.
+                # "=" form: a token may start with "-", which argparse takes for an option.
                 f"--auth-token={self.settings.rasa_token}",
                 "--interface",
                 self.settings.bind_host,

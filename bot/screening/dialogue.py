@@ -39,17 +39,30 @@ from bot.screening.state import ConversationState, update_state
 
 # Intents whose answer is decided here (the others get a fixed answer from a rule).
 SCREENING_INTENTS = frozenset(
-    {"describe_offer", "describe_situation", "describe_exit", "ask_help", "nlu_fallback"}
+    {
+        "describe_offer",
+        "describe_situation",
+        "describe_exit",
+        "ask_help",
+        "inform_place",
+        "nlu_fallback",
+    }
 )
+PLACE_INTENT = "inform_place"
 ANSWER_INTENTS = frozenset({"affirm", "deny", "skip", "safe_to_talk", "not_safe_to_talk"})
 YES_INTENTS = frozenset({"affirm", "safe_to_talk"})
 NO_INTENTS = frozenset({"deny", "not_safe_to_talk"})
 STOP_INTENTS = frozenset({"stop", "erase_conversation"})
 OTHER_PERSON_INTENT = "worried_about_someone"
+# Intents a rule answers with a fixed response after the action (domain.yml, data/rules.yml).
+RULE_ANSWERED_INTENTS = frozenset(
+    {"greet", "thank", "goodbye", "bot_challenge", "check_offer", "worried_about_someone"}
+)
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FALLBACK_INTENT = "nlu_fallback"
 
 SAFETY_ASKED, SAFE, NOT_SAFE = "asked", "safe", "unsafe"
+EMERGENCY_GIVEN = "emergency"  # kept in `guided` once the full emergency answer was given
 # The slots DialogueState is kept in (domain.yml), beside the contract's slots.
 DIALOGUE_SLOT_NAMES = (
     "safety_check",
@@ -111,6 +124,7 @@ class Reply:
     response: str
     values: Mapping[str, str] = field(default_factory=dict)
     referrals: ReferralChoice | None = None
+    items: tuple[str, ...] = ()  # responses listed under this one, one line each
 
 
 @dataclass(frozen=True)
@@ -125,7 +139,7 @@ class TurnPlan:
     @property
     def response_names(self) -> list[str]:
         """The names of the replies, in order (handy in tests and logs)."""
-        return [reply.response for reply in self.replies]
+        return [name for reply in self.replies for name in (reply.response, *reply.items)]
 
 
 def plan_turn(
@@ -150,7 +164,7 @@ def plan_turn(
     turn = _Turn(intent, labels, after, dialogue, directory)
 
     if labels.urgent:
-        turn.emergency(self_harm)
+        turn.emergency(self_harm, again=EMERGENCY_GIVEN in dialogue.guided)
         return turn.plan(pending_question=None)
 
     if dialogue.safety == SAFETY_ASKED:
@@ -165,13 +179,23 @@ def plan_turn(
         turn.add("screen_safety_question")
         return turn.plan(safety=SAFETY_ASKED, pending_question=None)
 
-    turn.explain_new_flags()
-    screening = intent in SCREENING_INTENTS or intent in ANSWER_INTENTS or intent is None
+    in_context = _topic(conversation) is not None or dialogue.pending_question is not None
+    screening = (
+        intent in SCREENING_INTENTS
+        or intent in ANSWER_INTENTS
+        or intent is None
+        or (intent == OUT_OF_SCOPE_INTENT and in_context)
+    )
+    turn.explain_new_flags(guidance_due=screening)
     if screening:
         turn.guidance()
+        turn.numbers_for_a_new_place(conversation)
         turn.follow_up_question()
-    if not turn.replies:
-        turn.nothing_new(answered=answered_flag is not None or _is_answer(intent, dialogue))
+    if not turn.replies and intent not in RULE_ANSWERED_INTENTS:
+        turn.nothing_new(
+            answered=answered_flag is not None or _is_answer(intent, dialogue),
+            in_context=in_context,
+        )
     return turn.plan()
 
 
@@ -192,7 +216,10 @@ class _Turn:
         self.dialogue = dialogue
         self.directory = directory
         self.safety = dialogue.safety
-        self.pending: str | None = None
+        # A question stays open until answered (yes / no / skip) or a new one is asked.
+        self.pending: str | None = (
+            None if _is_answer(intent, dialogue) else dialogue.pending_question
+        )
         self.asked = dialogue.asked
         self.guided = dialogue.guided
         self.explained = dialogue.explained
@@ -205,8 +232,16 @@ class _Turn:
     def referrals(self, purpose: str) -> ReferralChoice:
         return choose_referrals(self.directory, purpose, self.after)
 
-    def emergency(self, self_harm: bool) -> None:
-        """The emergency answer, a grounding line, and a question about the place if unknown."""
+    def emergency(self, self_harm: bool, again: bool) -> None:
+        """The emergency answer, a grounding line, and a question about the place if unknown.
+
+        Said again in full it would bury the numbers: a second urgent message gets the short
+        form (the numbers and "close this chat"), without the grounding line.
+        """
+        if again and not self_harm:
+            self.add("screen_emergency_again", referrals=self.referrals(EMERGENCY))
+            return
+        self.guided = tuple(dict.fromkeys((*self.guided, EMERGENCY_GIVEN)))
         if self_harm:
             crisis = self.referrals(SELF_HARM)
             has_crisis_line = any("self_harm" in e.needs for e in crisis.entries)
@@ -220,17 +255,20 @@ class _Turn:
         if self.after.country is None:
             self.add("screen_ask_country_for_numbers")
 
-    def explain_new_flags(self) -> None:
+    def explain_new_flags(self, guidance_due: bool) -> None:
+        """One message listing the new warning signs, each with why it matters."""
         new = [flag for flag in self.after.red_flags if flag not in self.explained]
         if not new:
             return
-        self.add("screen_flags_intro")
-        for flag in new:
-            self.add(f"screen_flag_{flag}")
+        intro = "screen_flags_intro_more" if self.explained else "screen_flags_intro"
+        self.replies.append(Reply(intro, items=tuple(f"screen_flag_{flag}" for flag in new)))
         self.explained = self.explained + tuple(new)
-        if "forced_scamming" in new and _topic(self.after) not in (Stage.IN_SITU.value,):
+        # The in-situ and exit guidance say it already; say it here only when they will not.
+        says_victim = {Stage.IN_SITU.value, Stage.EXITED.value}
+        topic = _topic(self.after)
+        guidance_says_it = topic in says_victim and (guidance_due or topic in self.guided)
+        if "forced_scamming" in new and not guidance_says_it:
             self.add("screen_victim_not_criminal")
-            self.said_victim_line = True
 
     def guidance(self) -> None:
         topic = _topic(self.after)
@@ -241,20 +279,43 @@ class _Turn:
             self.add("check_employer", variant=self.after.home_country or "")
         self.guided = self.guided + (topic,)
 
+    def numbers_for_a_new_place(self, before: ConversationState) -> None:
+        """Guidance given earlier had no place, or another one: the numbers for the new one."""
+        topic = _topic(self.after)
+        if topic is None or topic not in self.dialogue.guided:
+            return
+        moved = (self.after.country, self.after.home_country) != (
+            before.country,
+            before.home_country,
+        )
+        if not moved:
+            return
+        old = set(choose_referrals(self.directory, topic, before).entries)
+        choice = self.referrals(topic)
+        fresh = tuple(entry for entry in choice.entries if entry not in old)
+        if fresh:
+            self.add("screen_numbers_for_place", referrals=replace(choice, entries=fresh))
+
     def follow_up_question(self) -> None:
         topic = _topic(self.after)
         if topic is None:
             return
-        question = next_question(topic, self.after.red_flags, self.after.country, self.asked)
+        question = next_question(
+            topic,
+            self.after.red_flags,
+            self.after.country,
+            self.asked,
+            home_country=self.after.home_country,
+        )
         if question is None:
             return
         self.add(question.response)
         self.pending = question.id
         self.asked = self.asked + (question.id,)
 
-    def nothing_new(self, answered: bool) -> None:
+    def nothing_new(self, answered: bool, in_context: bool) -> None:
         intent = self.intent
-        if intent == OUT_OF_SCOPE_INTENT:
+        if intent == OUT_OF_SCOPE_INTENT and not in_context:
             self.add("screen_out_of_scope")
         elif intent == FALLBACK_INTENT:
             self.add("screen_please_rephrase")
@@ -266,7 +327,7 @@ class _Turn:
             self.add("screen_deny")
         elif intent == "ask_help":
             self.add("screen_invite_story")
-        elif intent in SCREENING_INTENTS or intent is None:
+        elif intent in SCREENING_INTENTS or intent is None or in_context:
             if self.dialogue.quiet_turns == 0:
                 self.add("screen_no_new_flags")
             else:
@@ -275,6 +336,7 @@ class _Turn:
     def plan(self, **changes: Any) -> TurnPlan:
         said_something_new = any(
             r.response.startswith(("screen_flag", "guide_", "ask_", "screen_emergency"))
+            or r.response == "screen_numbers_for_place"
             for r in self.replies
         )
         quiet = 0 if said_something_new else self.dialogue.quiet_turns + 1
@@ -302,12 +364,18 @@ def _must_check_safety(after: ConversationState, safety: str | None, intent: str
         after.stage == Stage.IN_SITU.value
         and not after.about_other
         and safety is None
-        and intent not in ("greet", "thank", "goodbye", "bot_challenge")
+        and intent not in RULE_ANSWERED_INTENTS
     )
 
 
 def _is_answer(intent: str | None, dialogue: DialogueState) -> bool:
-    return dialogue.pending_question is not None and intent in ANSWER_INTENTS
+    """True when the message answers the open question (yes / no / skip, or a place)."""
+    if dialogue.pending_question is None:
+        return False
+    if intent == PLACE_INTENT:
+        question = QUESTIONS_BY_ID[dialogue.pending_question]
+        return question.needs_place or question.needs_home
+    return intent in ANSWER_INTENTS
 
 
 def _flag_from_pending_answer(intent: str | None, dialogue: DialogueState) -> str | None:

@@ -24,6 +24,7 @@ class Question:
     flag: str | None = None  # the flag the question asks about
     flag_on: str | None = None  # "yes" or "no": the answer that means the flag is present
     needs_place: bool = False  # an open question about where: skipped once `country` is known
+    needs_home: bool = False  # an open question about origin: skipped once `home_country` is known
 
     @property
     def response(self) -> str:
@@ -33,22 +34,30 @@ class Question:
 
 QUESTIONS: tuple[Question, ...] = (
     Question("where_job", Stage.PROSPECTIVE.value, needs_place=True),
+    Question("home_prospective", Stage.PROSPECTIVE.value, needs_home=True),
     Question("travel_paid", Stage.PROSPECTIVE.value, "employer_paid_travel", "yes"),
     Question("contract", Stage.PROSPECTIVE.value, "no_contract", "no"),
     Question("how_found", Stage.PROSPECTIVE.value, "informal_recruitment", "yes"),
     Question("can_leave", Stage.IN_SITU.value, "movement_restricted", "no"),
     Question("documents", Stage.IN_SITU.value, "documents_confiscated", "no"),
     Question("where_now", Stage.IN_SITU.value, needs_place=True),
+    Question("home_in_situ", Stage.IN_SITU.value, needs_home=True),
     Question("where_now_exited", Stage.EXITED.value, needs_place=True),
+    Question("home_exited", Stage.EXITED.value, needs_home=True),
     Question("documents_exited", Stage.EXITED.value, "documents_confiscated", "no"),
     Question("where_other", ABOUT_OTHER, needs_place=True),
+    Question("home_other", ABOUT_OTHER, needs_home=True),
     Question("other_can_leave", ABOUT_OTHER, "movement_restricted", "no"),
 )
 QUESTIONS_BY_ID = {question.id: question for question in QUESTIONS}
 
 
 def next_question(
-    topic: str, flags: Iterable[str], country: str | None, asked: Iterable[str]
+    topic: str,
+    flags: Iterable[str],
+    country: str | None,
+    asked: Iterable[str],
+    home_country: str | None = None,
 ) -> Question | None:
     """The first question of the topic that is neither answered by what is known nor asked."""
     known = set(flags)
@@ -59,6 +68,8 @@ def next_question(
         if question.flag is not None and question.flag in known:
             continue
         if question.needs_place and country is not None:
+            continue
+        if question.needs_home and home_country is not None:
             continue
         return question
     return None

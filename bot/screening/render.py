@@ -37,8 +37,9 @@ def render(reply: Reply, messages: Messages) -> RenderedReply:
         name = f"{name}_{variant}"
     if reply.referrals is not None:
         values["numbers"] = numbers_block(reply.referrals, messages)
-    text = messages.text(name).format_map(values).strip()
-    return RenderedReply(text, tuple(messages.buttons(name)))
+    lines = [messages.text(name).format_map(values).strip()]
+    lines.extend(messages.text(item).strip() for item in reply.items)
+    return RenderedReply("\n".join(lines), tuple(messages.buttons(name)))
 
 
 def numbers_block(choice: ReferralChoice, messages: Messages) -> str:
