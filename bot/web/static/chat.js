@@ -156,7 +156,8 @@
   function showChoiceState(index) {
     var entry = entries[index];
     views[index].buttons.forEach(function (button, position) {
-      button.disabled = Boolean(entry.spent);
+      // aria-disabled, not disabled: the button keeps the keyboard focus after a choice.
+      if (entry.spent) button.setAttribute("aria-disabled", "true");
       button.classList.toggle("chosen", entry.chosen === position);
       if (entry.chosen === position) button.setAttribute("aria-pressed", "true");
     });
@@ -264,8 +265,7 @@
     if (entry.spent) return;
     var choice = entry.buttons[position];
     entry.chosen = position;
-    send(choice.payload, choice.title);
-    input.focus();
+    send(choice.payload, choice.title); // focus stays put: no keyboard popping up on phones
   }
 
   function submit(event) {
