@@ -342,6 +342,22 @@ def test_hostile_html_and_a_huge_paste_stay_text(chat, context):
     assert page.evaluate("window.pwned") is None
 
 
+def test_damaged_tab_storage_does_not_break_the_page(chat, context):
+    page = context.new_page()
+    page.goto(chat.url)
+    for damaged in ("{not json", '{"a": 1}', json.dumps([5, None, {"who": "bot", "text": {}}])):
+        page.evaluate("value => sessionStorage.setItem('lantern.entries', value)", damaged)
+        page.reload()
+        expect(page.get_by_role("button", name="Start the chat")).to_be_visible()
+    stored = [{"who": "bot", "text": HOSTILE, "buttons": [{"title": "<b>x</b>", "payload": 3}]}]
+    page.evaluate("value => sessionStorage.setItem('lantern.entries', value)", json.dumps(stored))
+    page.reload()
+    assert texts(page, "bot") == [HOSTILE]
+    assert page.locator("#log img, #log script, #log b, #log .choice").count() == 0
+    send(page, "hello")
+    wait_for_bot(page, 1)
+
+
 def test_the_bots_text_is_rendered_as_text_with_safe_links(chat, context):
     """What Lantern says goes through the same renderer (static/text.js) as the bot's
     messages: markup stays text, web addresses and phone numbers become links."""

@@ -43,7 +43,7 @@
   var socketUrl = meta("lantern-socket-url");
   var exitUrl = meta("lantern-exit-url");
 
-  var entries = readStored(KEY.entries, []);
+  var entries = storedEntries();
   var views = [];
   var sessionId = readStored(KEY.session, null) || newSessionId();
   var socket = null;
@@ -79,6 +79,18 @@
     } catch (error) {
       return fallback;
     }
+  }
+
+  /** The conversation saved in this tab, without anything malformed. */
+  function storedEntries() {
+    var saved = readStored(KEY.entries, []);
+    if (!Array.isArray(saved)) return [];
+    return saved.filter(function (entry) {
+      return entry && typeof entry.text === "string" && (entry.who === "bot" || entry.who === "me");
+    }).map(function (entry) {
+      entry.buttons = choicesFrom(entry.buttons);
+      return entry;
+    });
   }
 
   function writeStored(key, value) {
@@ -418,7 +430,7 @@
       event.preventDefault(); // without this script the link still leaves (less cleanly)
       quickExit();
     });
-    $("start-button").addEventListener("click", function () { send("hello"); input.focus(); });
+    $("start-button").addEventListener("click", function () { send("hello"); });
     document.addEventListener("keydown", onKey);
     form.addEventListener("submit", submit);
     input.addEventListener("keydown", onInputKey);
