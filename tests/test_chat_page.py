@@ -358,6 +358,15 @@ def test_damaged_tab_storage_does_not_break_the_page(chat, context):
     wait_for_bot(page, 1)
 
 
+def test_without_the_socket_client_the_page_says_so_and_quick_exit_works(chat, context):
+    page = context.new_page()
+    page.route("**/static/socket.io.min.js", lambda route: route.abort())
+    page.goto(chat.url)
+    expect(page.locator("#status")).to_contain_text("could not load")
+    page.get_by_role("link", name="Quick exit").click()
+    page.wait_for_url(NEUTRAL)
+
+
 def test_the_bots_text_is_rendered_as_text_with_safe_links(chat, context):
     """What Lantern says goes through the same renderer (static/text.js) as the bot's
     messages: markup stays text, web addresses and phone numbers become links."""
@@ -448,6 +457,7 @@ def test_one_script_tag_puts_the_chat_on_an_allowed_site(chat, context):
     expect(frame.locator("#log .msg.bot").first).to_contain_text(
         "not the police", timeout=REPLY_TIMEOUT_MS
     )
+    page.screenshot(path=screenshot_path("embed-360"))
     # The host page's scripts cannot read the conversation: it lives in Lantern's frame.
     assert page.evaluate("document.body.innerText").count("not the police") == 0
     frame.get_by_role("link", name="Quick exit").click()
