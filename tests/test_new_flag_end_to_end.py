@@ -5,8 +5,9 @@ screening action sets.
 The project is copied into a temporary folder and every step runs there in its own
 process, as a trainer's commands would. Training uses the whole training data plus the
 new flag's 42 examples; the whole module took 2.5 minutes on 2 cores (training 59 s,
-`make screen` 38 s, the action run 40 s: each loads TensorFlow and the model). The screened message is one of the new examples, so the test checks the
-plumbing, not the model's luck on unseen wording (`make eval` measures that).
+`make screen` 38 s, the action run 40 s: each loads TensorFlow and the model). The
+screened message is one of the new examples, so the test checks the plumbing, not the
+model's luck on unseen wording (`make eval` measures that).
 """
 
 from __future__ import annotations
