@@ -5,6 +5,7 @@ import pytest
 from bot.contract import FLAG_IDS
 from bot.evaluation.compare import (
     compare,
+    describe_wrong,
     format_comparison,
     outcomes,
     strict_failures,
@@ -42,6 +43,12 @@ def test_wrong_labels_names_missed_and_false_flags_and_other_labels():
         "stage",
     ]
     assert wrong_labels(gold, gold) == []
+    assert describe_wrong(gold, guess) == [
+        "missed documents_confiscated",
+        "false alarm: forced_scamming",
+        "missed urgent",
+        "stage in_situ taken for exited",
+    ]
 
 
 def test_outcomes_keep_only_messages_with_a_wrong_label():

@@ -75,11 +75,17 @@ def test_an_accepted_run_is_the_baseline_the_next_run_is_compared_with(tmp_path)
     row = next(r for r in comparison["labels"] if r["label"] == "documents_confiscated")
     assert (row["before"], row["after"], row["change"]) == (1.0, 0.0, "fell")
     assert comparison["flipped"] == [
-        {"id": "m1", "text": HOSTILE, "labels": ["flag:documents_confiscated"]}
+        {
+            "id": "m1",
+            "text": HOSTILE,
+            "labels": ["flag:documents_confiscated"],
+            "details": ["missed documents_confiscated"],
+        }
     ]
     _, html_path = write_outputs(worse, report_dir)
     page = html_path.read_text(encoding="utf-8")
     assert "Messages that flipped from right to wrong (1)" in page
+    assert "<td>missed documents_confiscated</td>" in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; my passport was taken" in page
     fell = [
         r["label"] for r in comparison["labels"] + comparison["overall"] if r["change"] == "fell"

@@ -9,7 +9,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.evaluation.compare import BINARY_LABELS
+from bot.evaluation.compare import BINARY_LABELS, OVERALL_NAMES
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -102,7 +102,7 @@ def _comparison_section(comparison: Mapping[str, Any]) -> str:
         delta = "-" if row["delta"] is None else f"{row['delta']:+.3f}"
         rows.append(
             [
-                f"<td>{_e(row['label'])}</td>",
+                f"<td>{_e(OVERALL_NAMES.get(row['label'], row['label']))}</td>",
                 _num(row["before"], 3),
                 _num(row["after"], 3),
                 f"<td class='n {row['change']}'>{_e(delta)}</td>",
@@ -122,12 +122,12 @@ def _flip_table(title: str, flips: Sequence[Mapping[str, Any]]) -> str:
     rows = [
         [
             f"<td>{_e(f['id'])}</td>",
-            f"<td>{_e(', '.join(f['labels']))}</td>",
+            f"<td>{_e('; '.join(f.get('details') or f['labels']))}</td>",
             f"<td>{_e(f['text'])}</td>",
         ]
         for f in flips
     ]
-    return f"<h3>{_e(title)} ({len(flips)})</h3>" + _table(["id", "labels", "message"], rows)
+    return f"<h3>{_e(title)} ({len(flips)})</h3>" + _table(["id", "what", "message"], rows)
 
 
 def _flags_section(run: Mapping[str, Any]) -> str:

@@ -25,6 +25,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,6 +37,7 @@ from bot.evaluation.compare import (
     DEFAULT_MARGIN,
     baseline_from_run,
     compare,
+    describe_wrong,
     format_comparison,
     outcomes,
     strict_failures,
@@ -285,6 +287,10 @@ def build_run(
     }
     texts = {str(item["id"]): item["text"] for item in devset}
     comparison = compare(current, baseline, texts)
+    guesses = {str(guess["id"]): guess for guess in lantern}
+    for flip in comparison["flipped"]:
+        gold = next(item for item in devset if str(item["id"]) == flip["id"])
+        flip["details"] = describe_wrong(gold, guesses.get(flip["id"], {}))
     return {
         "generated_at": generated_at,
         "model": model_name,
@@ -364,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "accept":
         return accept()
     logging.basicConfig(level=logging.WARNING)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message="Slot auto-fill has been removed")
     from bot.ops.modelcache import ensure_model
 
     model = ensure_model()
