@@ -124,3 +124,15 @@ def test_a_rasa_failure_is_reported_not_hidden(tmp_path):
     core = summarise_core(tmp_path, ["a"], 1, "line\nInvalidDomain: intent 'x' missing")
     assert core["status"].startswith("rasa test core did not run (exit 1)")
     assert "InvalidDomain" in core["status"]
+
+
+def test_the_held_out_fifth_of_the_training_data_is_a_second_column(tmp_path):
+    from bot.evaluation.metrics import score
+
+    second_view = score(DEVSET, predictions([]))
+    run = build_run(DEVSET, predictions(["documents_confiscated"]), KEYWORD, "m", INTENTS,
+                    second_view, NO_STORIES, None, "2026-12-07T05:00:00Z")  # fmt: skip
+    page = write_outputs(run, tmp_path)[1].read_text(encoding="utf-8")
+    assert "<th>F1 held-out fifth of the training data</th>" in page
+    row = page[page.index("<td>documents_confiscated</td>") :].split("</tr>")[0]
+    assert row.endswith("<td class='n'>0.00</td>")  # missed in the second view
