@@ -6,12 +6,14 @@ import json
 import secrets
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from bot.ops.modelcache import ensure_model
 from bot.ops.processes import free_port
@@ -22,6 +24,17 @@ from bot.settings import Settings, load_settings
 pytest_plugins = ["tests.browser"]
 
 POSTGRES_SERVER = "postgresql://postgres@localhost:5432"
+
+
+@pytest.fixture()
+def postgres_url():
+    """A throw-away PostgreSQL database (Lantern creates it; the test drops it)."""
+    name = f"lantern_test_{uuid.uuid4().hex[:10]}"
+    yield f"{POSTGRES_SERVER}/{name}"
+    engine = sa.create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -4,30 +4,18 @@ restart, and the Redis lock store is used when configured."""
 from __future__ import annotations
 
 import threading
-import uuid
 
 import pytest
 import redis
 import sqlalchemy as sa
 
 from bot.contract import SLOT_NAMES
-from tests.conftest import POSTGRES_SERVER, make_settings, say, tracker
+from tests.conftest import make_settings, say, tracker
 
 MESSAGES = [
     "hello",
     "my brother took a job in sihanoukville, they have his passport and he cannot leave",
 ]
-
-
-@pytest.fixture()
-def postgres_url():
-    """A throw-away PostgreSQL database (Lantern creates it; the test drops it)."""
-    name = f"lantern_test_{uuid.uuid4().hex[:10]}"
-    yield f"{POSTGRES_SERVER}/{name}"
-    engine = sa.create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
 
 
 def _stored_events(url: str, sender: str) -> list[str]:
