@@ -25,7 +25,8 @@ def senders_mentioning(connection: Connection, query: str) -> set[str]:
     text there as \\uXXXX, so both spellings are tried); Python then checks the decoded
     text itself, so flag names and intents in the parse data never match.
     """
-    needle = query.strip()[:MAX_QUERY_CHARS].casefold()
+    printable = "".join(ch for ch in query if ch.isprintable())  # no NUL or control bytes
+    needle = printable.strip()[:MAX_QUERY_CHARS].casefold()
     if not needle or not table_exists(connection):
         return set()
     spellings = {needle, json.dumps(needle)[1:-1]}
