@@ -46,11 +46,11 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    level = SelectField("Risk", choices=_any(list(reversed(RISK_LEVELS))), validate_choice=True)
-    flag = SelectField("Flag", choices=_any(sorted(FLAG_IDS)))
-    stage = SelectField("Stage", choices=_any(STAGES))
-    country = SelectField("Country", choices=[("", "any")], validate_choice=False)
-    status = SelectField("Follow-up", choices=_any(FOLLOW_UP_STATUSES, STATUS_LABELS))
+    level = SelectField("Risk", choices=_any(list(reversed(RISK_LEVELS))), default="")
+    flag = SelectField("Flag", choices=_any(sorted(FLAG_IDS)), default="")
+    stage = SelectField("Stage", choices=_any(STAGES), default="")
+    country = SelectField("Country", choices=[("", "any")], default="")
+    status = SelectField("Follow-up", choices=_any(FOLLOW_UP_STATUSES, STATUS_LABELS), default="")
     since = DateField("Last message from", validators=[Optional()])
     until = DateField("to", validators=[Optional()])
     text = StringField("Text", validators=[Optional(), Length(max=200)])

@@ -6,6 +6,7 @@ import signal
 import sys
 import time
 
+from bot.ops.console_process import console_url, start_console
 from bot.ops.modelcache import ensure_model
 from bot.ops.paths import var_dir
 from bot.ops.processes import port_is_free
@@ -26,7 +27,7 @@ def main() -> int:
     settings = load_settings()
     busy = [
         port
-        for port in (settings.rasa_port, settings.action_port)
+        for port in (settings.rasa_port, settings.action_port, settings.console_port)
         if not port_is_free(settings.bind_host, port)
     ]
     if busy:
@@ -36,10 +37,13 @@ def main() -> int:
         return 1
     signal.signal(signal.SIGTERM, _stop_on_signal)
     stack: Stack | None = None
+    console = None
     try:
         stack = Stack(settings, ensure_model(), var_dir() / "logs")
         print("lantern: starting the action server and the Rasa server ...", flush=True)
         stack.start()
+        print("lantern: starting the staff console ...", flush=True)
+        console = start_console(settings, stack.log_dir)
         print(
             f"""
 Lantern is ready ({time.monotonic() - started:.0f} s).
@@ -48,11 +52,12 @@ Lantern is ready ({time.monotonic() - started:.0f} s).
   Socket.IO:     {settings.rasa_url}/socket.io
   HTTP API:      {settings.rasa_url}/model/parse?token=<RASA_TOKEN from .env>
   Action server: {settings.action_url}
+  Staff console: {console_url(settings)}  (first admin: make console-admin)
   Logs:          {stack.log_dir}
 Press Ctrl-C to stop.""",
             flush=True,
         )
-        while stack.running():
+        while stack.running() and console.running():
             time.sleep(1)
         print("lantern: a server stopped unexpectedly; see the logs above.", file=sys.stderr)
         return 1
@@ -63,6 +68,8 @@ Press Ctrl-C to stop.""",
         print(f"lantern: {error}", file=sys.stderr)
         return 1
     finally:
+        if console is not None:
+            console.stop()
         if stack is not None:
             stack.stop()
 

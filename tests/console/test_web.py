@@ -217,3 +217,13 @@ def test_hostile_input_gets_a_clear_answer(app, seeded):
         f"/notes/{seeded['offer']}", data={"csrf_token": csrf_token(page), "text": "x" * 100_000}
     )
     assert huge.status_code == 413
+
+
+def test_an_unfiltered_queue_shows_no_filter_error(app, seeded):
+    _account(app, "ana", "caseworker")
+    client = app.test_client()
+    _login(client, "ana")
+    html = client.get("/queue").get_data(as_text=True)
+    assert "ignored" not in html and "5 conversation(s) match" in html
+    odd = client.get("/queue?level=extreme").get_data(as_text=True)
+    assert "Risk: Not a valid choice. (ignored)" in odd and "5 conversation(s) match" in odd
