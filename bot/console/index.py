@@ -10,6 +10,7 @@ never message text.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,9 +24,12 @@ from bot.conversations.erasure import ERASURES_TABLE, erasures
 from bot.conversations.events import StoredEvent, events, from_row, table_exists
 from bot.conversations.summary import ConversationSummary, summarise
 
-# Events are re-read this far behind the last id seen: on PostgreSQL two transactions can
-# commit their ids out of order, and a late commit must not be missed.
-REPLAY_WINDOW = 500
+# On PostgreSQL two transactions can commit their event ids out of order, so events are
+# re-read this far behind the last id seen, and a late commit is not missed. SQLite has one
+# writer at a time: its ids commit in order.
+REPLAY_WINDOW = {"postgresql": 200}
+# With nothing new, a sync writes nothing, except this often (to re-read that window).
+RESYNC_EVERY = dt.timedelta(seconds=30)
 CHUNK = 400
 
 
@@ -120,14 +124,35 @@ def forget_follow_up(connection: Connection, sender_id: str) -> None:
         connection.execute(sa.delete(table).where(table.c.sender_id == sender_id))
 
 
-def sync(connection: Connection) -> SyncResult:
-    """Bring the index up to date (call inside a transaction; it serialises concurrent syncs)."""
+def _has_news(connection: Connection) -> bool:
+    """True when events or erasures arrived since the last sync (or it is time to re-read)."""
+    state = connection.execute(sa.select(index_state).where(index_state.c.id == 1)).one()
+    if state.synced_at is None or utcnow() - state.synced_at > RESYNC_EVERY:
+        return True
+    if table_exists(connection):
+        newest = connection.execute(sa.select(sa.func.max(events.c.id))).scalar()
+        if newest is not None and newest > state.last_event_id:
+            return True
+    if table_exists(connection, ERASURES_TABLE):
+        newest = connection.execute(sa.select(sa.func.max(erasures.c.id))).scalar()
+        if newest is not None and newest > state.last_erasure_id:
+            return True
+    return False
+
+
+def sync(connection: Connection, force: bool = False) -> SyncResult:
+    """Bring the index up to date (call inside a transaction; it serialises concurrent syncs).
+
+    When nothing arrived since the last sync it only reads, so page loads stay cheap.
+    """
+    if not force and not _has_news(connection):
+        return SyncResult(0, 0)
     last_event_id, last_erasure_id = _lock_state(connection)
     if not table_exists(connection):
         return SyncResult(0, 0)
     recent = connection.execute(
         sa.select(events.c.sender_id, sa.func.max(events.c.id))
-        .where(events.c.id > max(last_event_id - REPLAY_WINDOW, 0))
+        .where(events.c.id > max(last_event_id - REPLAY_WINDOW.get(connection.dialect.name, 0), 0))
         .group_by(events.c.sender_id)
     ).all()
     senders = {str(sender) for sender, _ in recent}
