@@ -4,14 +4,19 @@ RUN := scripts/venv-run
 CONSOLE := scripts/venv-run --env console
 CONSOLE_TESTS := python -m pytest --confcutdir=tests/console -p no:cacheprovider tests/console
 
-.PHONY: help run test screen bench train validate lint lock clean console console-admin console-purge console-bench lock-console
+.PHONY: help run test screen bench train validate eval eval-accept lint lock clean
+.PHONY: console console-admin console-purge console-bench lock-console
 
 help:
 	@echo "make run     install what is missing, train if stale, serve the bot"
 	@echo "make test    the same set-up, then every test"
 	@echo "make screen IN=messages.jsonl OUT=predictions.jsonl"
 	@echo "make bench   latency, throughput, training and start-up figures -> reports/bench.json"
-	@echo "make train | validate | lint | lock | clean"
+	@echo "make eval    scores per flag, intent and story, compared with eval/baseline.json"
+	@echo "             -> reports/eval/index.html (STRICT=1: exit 1 if a flag's F1 fell)"
+	@echo "make eval-accept   keep the last eval run as the baseline"
+	@echo "make validate      rasa data validate plus the project's own data checks"
+	@echo "make train | lint | lock | clean"
 	@echo "make console-admin   create the staff console's first admin (password prompted)"
 	@echo "make console | console-purge | console-bench | lock-console"
 
@@ -35,7 +40,13 @@ train:
 	@$(RUN) python -m bot.ops.modelcache
 
 validate:
-	@$(RUN) rasa data validate --fail-on-warnings
+	@$(RUN) python -m bot.ops.validate
+
+eval:
+	@$(RUN) python -m bot.ops.evaluate
+
+eval-accept:
+	@$(RUN) python -m bot.ops.evaluate accept
 
 lint:
 	@$(RUN) ruff check .

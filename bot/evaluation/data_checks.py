@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from bot.contract import FLAG_IDS
-from bot.nlu.dataset import Example
 from bot.places.gazetteer import normalise
+
+if TYPE_CHECKING:  # the checks run without Rasa (the staff console's export uses them)
+    from bot.nlu.dataset import Example
 
 MIN_EXAMPLES_PER_FLAG = 40
 MIN_MULTI_FLAG_EXAMPLES = 150
@@ -44,6 +47,15 @@ def summarise(examples: Sequence[Example]) -> DataSummary:
         ),
         total=len(examples),
     )
+
+
+def near_duplicate_of(text: str, others: Sequence[str]) -> tuple[int, float] | None:
+    """Index and similarity of the one of `others` (texts already passed through
+    `normalise`) that `text` duplicates most closely, exactly or nearly, or None."""
+    match = process.extractOne(
+        normalise(text), others, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_RATIO
+    )
+    return (match[2], match[1]) if match else None
 
 
 def duplicates(examples: Sequence[Example]) -> list[tuple[str, str, float]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,8 @@ def score(
     flags = {flag: Counts() for flag in FLAG_IDS}
     urgent, about_other = Counts(), Counts()
     stage_right = country_right = total = harmless = harmless_flagged = 0
+    stage_gold: list[str] = []
+    stage_guess: list[str] = []
     for item in gold:
         guess = by_id.get(item["id"], {})
         total += 1
@@ -67,6 +69,8 @@ def score(
         urgent = urgent.add(bool(item.get("urgent")), bool(guess.get("urgent")))
         about_other = about_other.add(bool(item.get("about_other")), bool(guess.get("about_other")))
         stage_right += item.get("stage") == guess.get("stage")
+        stage_gold.append(str(item.get("stage")))
+        stage_guess.append(str(guess.get("stage", "none")))
         country_right += item.get("country") == guess.get("country")
         if not gold_flags and not item.get("urgent"):
             harmless += 1
@@ -85,9 +89,34 @@ def score(
         "urgent": urgent.as_dict(),
         "about_other": about_other.as_dict(),
         "stage_accuracy": round(stage_right / total, 3) if total else 0.0,
+        "stage": multiclass(stage_gold, stage_guess),
         "country_accuracy": round(country_right / total, 3) if total else 0.0,
         "harmless_messages": harmless,
         "harmless_flagged_rate": round(harmless_flagged / harmless, 3) if harmless else 0.0,
+    }
+
+
+def multiclass(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, per-class precision/recall/F1/support and the confusion matrix of a
+    single-label task (stage, intent): `confusion[i][j]` counts gold `labels[i]` predicted
+    as `labels[j]`."""
+    labels = sorted(set(gold) | set(predicted))
+    index = {label: i for i, label in enumerate(labels)}
+    confusion = [[0] * len(labels) for _ in labels]
+    per_label = {label: Counts() for label in labels}
+    for truth, guess in zip(gold, predicted):
+        confusion[index[truth]][index[guess]] += 1
+        for label in labels:
+            per_label[label] = per_label[label].add(truth == label, guess == label)
+    supported = [c for c in per_label.values() if c.support]
+    return {
+        "accuracy": round(sum(g == p for g, p in zip(gold, predicted)) / len(gold), 3)
+        if gold
+        else 0.0,
+        "macro_f1": round(sum(c.f1 for c in supported) / len(supported), 3) if supported else 0.0,
+        "labels": labels,
+        "per_label": {label: counts.as_dict() for label, counts in per_label.items()},
+        "confusion": confusion,
     }
 
 

@@ -1,0 +1,399 @@
+"""`make eval`: how well the bot screens and talks, measured, and compared with the
+accepted baseline. `make eval-accept` keeps the last run as the new baseline.
+
+What is measured (details in docs/evaluation.md):
+- the screening NLU on `eval/devset.jsonl`, messages written apart from the training data:
+  precision, recall, F1 and support per red flag, `urgent` and `about_other`; stage;
+  false alarms on harmless messages; the same for the keyword floor
+  (`bot/evaluation/keyword_baseline.py`);
+- intents: on a held-out fifth of the training data, with a second model trained on the
+  other four fifths (cached like the main model); and the topic intents of the devset;
+- the dialogue: `rasa test core` on `tests/stories/*.yml` ("no test stories" when none).
+
+Writes `reports/eval/eval.json` and `reports/eval/index.html`, prints a short table, and
+exits 1 only when `STRICT=1` and a label's F1 fell by more than `EVAL_MARGIN` (0.05).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.evaluation.compare import (
+    DEFAULT_MARGIN,
+    baseline_from_run,
+    compare,
+    format_comparison,
+    outcomes,
+    strict_failures,
+    summary,
+)
+from bot.evaluation.keyword_baseline import keyword_predict
+from bot.evaluation.metrics import format_table, multiclass, score
+from bot.evaluation.report_html import render
+from bot.ops.screen import prediction_line
+from bot.settings import PROJECT_ROOT
+
+DEVSET = PROJECT_ROOT / "eval" / "devset.jsonl"
+BASELINE = PROJECT_ROOT / "eval" / "baseline.json"
+REPORT_DIR = PROJECT_ROOT / "reports" / "eval"
+STORIES_DIR = PROJECT_ROOT / "tests" / "stories"
+TOPIC_INTENT_BY_STAGE = {
+    "prospective": "describe_offer",
+    "in_situ": "describe_situation",
+    "exited": "describe_exit",
+    "none": "out_of_scope",
+}
+HELDOUT_FRACTION = 0.2
+SPLIT_SEED = 42
+
+
+def load_devset(path: Path = DEVSET) -> list[dict[str, Any]]:
+    """The labelled held-out messages."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+async def parse_all(model: Path, texts: Sequence[str]) -> list[dict[str, Any]]:
+    """Rasa's parse result of each text."""
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # not one debug line per parsed message
+    agent = Agent.load(str(model))
+    return [await agent.parse_message(text) for text in texts]
+
+
+def lantern_prediction(message_id: Any, parse: dict[str, Any]) -> dict[str, Any]:
+    """The contract's output line plus the intent and every flag's score."""
+    line = prediction_line(message_id, parse)
+    line["intent"] = (parse.get("intent") or {}).get("name")
+    line["all_flag_scores"] = parse.get("flag_scores") or {}
+    line["urgent_score"] = parse.get("urgent_score", 0.0)
+    return line
+
+
+def score_samples(gold: Sequence[dict], predicted: Sequence[dict]) -> dict[str, list[float]]:
+    """Scores split by whether the message has the label (for the histograms)."""
+    samples: dict[str, list[float]] = {
+        "flag_positive": [],
+        "flag_negative": [],
+        "urgent_positive": [],
+        "urgent_negative": [],
+    }
+    for item, guess in zip(gold, predicted):
+        for flag, value in (guess.get("all_flag_scores") or {}).items():
+            key = "flag_positive" if flag in item.get("flags", []) else "flag_negative"
+            samples[key].append(round(float(value), 3))
+        key = "urgent_positive" if item.get("urgent") else "urgent_negative"
+        samples[key].append(round(float(guess.get("urgent_score") or 0.0), 3))
+    return samples
+
+
+# -- intents on a held-out fifth of the training data ---------------------------------
+
+
+def heldout_paths() -> tuple[Path, Path]:
+    """The split model and its test file, cached by the hash of the training inputs."""
+    from bot.ops.modelcache import inputs_hash
+    from bot.ops.paths import models_dir
+
+    key = hashlib.sha256(f"{inputs_hash()}:{HELDOUT_FRACTION}:{SPLIT_SEED}".encode()).hexdigest()
+    stem = models_dir() / f"heldout-{key[:16]}"
+    return stem.with_suffix(".tar.gz"), Path(f"{stem}-test.yml")
+
+
+def ensure_heldout_model() -> tuple[Path, Path]:
+    """Train (once per data version) an NLU model on four fifths of the training data."""
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.ops.modelcache import rasa_env, rasa_executable
+    from bot.ops.paths import var_dir
+
+    model, test_file = heldout_paths()
+    if model.exists() and test_file.exists():
+        return model, test_file
+    train, test = load_data(str(PROJECT_ROOT / "data" / "nlu")).train_test_split(
+        train_frac=1 - HELDOUT_FRACTION, random_seed=SPLIT_SEED
+    )
+    model.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        train_file = Path(scratch) / "train.yml"
+        RasaYAMLWriter().dump(train_file, train)
+        log = var_dir() / "logs" / "train-heldout.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        print("eval: training the held-out intent model (once per data version)", flush=True)
+        command = [rasa_executable(), "train", "nlu", "--config", "config.yml", "--nlu"]
+        command += [str(train_file), "--out", str(model.parent)]
+        command += ["--fixed-model-name", model.name[: -len(".tar.gz")]]
+        with log.open("w") as out:
+            done = subprocess.run(
+                command, cwd=PROJECT_ROOT, env=rasa_env(), stdout=out, stderr=subprocess.STDOUT
+            )
+        if done.returncode != 0:
+            raise RuntimeError(f"training the held-out model failed; see {log}")
+    RasaYAMLWriter().dump(test_file, test)
+    return model, test_file
+
+
+def heldout_evaluation() -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Intent report and screening scores on the held-out fifth of the training data."""
+    if os.environ.get("EVAL_HELDOUT", "1") == "0":
+        return {"skipped": "EVAL_HELDOUT=0"}, None
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.nlu.targets import targets_from_metadata
+
+    model, test_file = ensure_heldout_model()
+    test = [m for m in load_data(str(test_file)).intent_examples if m.get("text")]
+    parses = asyncio.run(parse_all(model, [m.get("text") for m in test]))
+    intents = multiclass(
+        [m.get("intent") for m in test],
+        [(p.get("intent") or {}).get("name") or "none" for p in parses],
+    )
+    gold, predicted = [], []
+    for number, (message, parse) in enumerate(zip(test, parses)):
+        targets = targets_from_metadata(message.get("metadata"))
+        gold.append(
+            {
+                "id": number,
+                "flags": list(targets.flags),
+                "urgent": targets.urgent,
+                "stage": targets.stage,
+                "about_other": targets.about_other,
+                "country": None,
+            }
+        )
+        predicted.append(prediction_line(number, parse) | {"country": None})
+    return intents, score(gold, predicted)
+
+
+# -- test stories -------------------------------------------------------------------
+
+
+def story_files(directory: Path = STORIES_DIR) -> list[Path]:
+    """The test story files."""
+    return sorted(directory.glob("*.yml")) if directory.is_dir() else []
+
+
+def core_tests(model: Path, directory: Path = STORIES_DIR) -> dict[str, Any]:
+    """`rasa test core` on the test stories, summarised."""
+    files = story_files(directory)
+    if not files:
+        return {"status": "no test stories"}
+    from bot.ops.modelcache import rasa_env, rasa_executable
+
+    names = [
+        story.get("story")
+        for path in files
+        for story in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("stories") or []
+    ]
+    with tempfile.TemporaryDirectory() as out:
+        done = subprocess.run(
+            [
+                rasa_executable(),
+                "test",
+                "core",
+                "--model",
+                str(model),
+                "--stories",
+                str(directory),
+                "--out",
+                out,
+            ],  # fmt: skip
+            cwd=PROJECT_ROOT,
+            env=rasa_env(),
+            capture_output=True,
+            text=True,
+        )
+        output = done.stdout + done.stderr
+        return summarise_core(Path(out), names, done.returncode, output, _shown(directory))
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the project when it is inside it."""
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
+
+
+def summarise_core(
+    out: Path, names: list[str], returncode: int, output: str, stories_path: str = "tests/stories"
+) -> dict[str, Any]:
+    """Stories run and failed, and per-action scores, from `rasa test core`'s files."""
+    failed_file = out / "failed_test_stories.yml"
+    report_file = out / "story_report.json"
+    if not failed_file.exists():
+        tail = "\n".join(output.splitlines()[-5:])
+        return {"status": f"rasa test core did not run (exit {returncode}): {tail}"}
+    failed_data = yaml.safe_load(failed_file.read_text(encoding="utf-8")) or {}
+    failed = [s.get("story") for s in failed_data.get("stories") or []] if failed_data else []
+    actions = {}
+    if report_file.exists():
+        report = json.loads(report_file.read_text(encoding="utf-8"))
+        actions = {
+            name: values
+            for name, values in report.items()
+            if isinstance(values, dict) and "f1-score" in values and "avg" not in name
+        }
+    return {
+        "status": "ran",
+        "path": stories_path,
+        "stories": len(names),
+        "failed": len(failed),
+        "failed_stories": failed,
+        "actions": actions,
+    }
+
+
+# -- the run ------------------------------------------------------------------------
+
+
+def build_run(
+    devset: list[dict[str, Any]],
+    lantern: list[dict[str, Any]],
+    keyword: list[dict[str, Any]],
+    model_name: str,
+    heldout_intents: dict[str, Any],
+    heldout_screening: dict[str, Any] | None,
+    core: dict[str, Any],
+    baseline: dict[str, Any] | None,
+    generated_at: str,
+) -> dict[str, Any]:
+    """Everything the JSON report and the page show; no Rasa needed."""
+    lantern_scores = score(devset, lantern)
+    keyword_scores = score(devset, keyword)
+    devset_intents = multiclass(
+        [TOPIC_INTENT_BY_STAGE[item["stage"]] for item in devset],
+        [guess.get("intent") or "none" for guess in lantern],
+    )
+    intent_accuracy = heldout_intents["accuracy"] if "accuracy" in heldout_intents else None
+    current = {
+        "summary": summary(lantern_scores, intent_accuracy),
+        "wrong": outcomes(devset, lantern),
+    }
+    texts = {str(item["id"]): item["text"] for item in devset}
+    comparison = compare(current, baseline, texts)
+    return {
+        "generated_at": generated_at,
+        "model": model_name,
+        "devset": {"path": str(DEVSET.relative_to(PROJECT_ROOT)), "messages": len(devset)},
+        "lantern": {
+            "scores": lantern_scores,
+            "summary": current["summary"],
+            "wrong": current["wrong"],
+            "score_samples": score_samples(devset, lantern),
+        },
+        "keyword": {"scores": keyword_scores, "summary": summary(keyword_scores)},
+        "intents": {"heldout": heldout_intents, "devset": devset_intents},
+        "heldout_screening": heldout_screening,
+        "core": core,
+        "baseline_summary": (baseline or {}).get("summary"),
+        "comparison": comparison,
+    }
+
+
+def write_outputs(run: dict[str, Any], directory: Path = REPORT_DIR) -> tuple[Path, Path]:
+    """`eval.json` and the self-contained `index.html`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    json_path, html_path = directory / "eval.json", directory / "index.html"
+    json_path.write_text(json.dumps(run, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    html_path.write_text(render(run), encoding="utf-8")
+    return json_path, html_path
+
+
+def short_table(run: dict[str, Any]) -> str:
+    """What `make eval` prints."""
+    lantern, keyword = run["lantern"]["scores"], run["keyword"]["scores"]
+    lines = [
+        format_table(lantern),
+        f"keyword floor: flag micro F1 {keyword['flag_micro']['f1']:.3f}, "
+        f"harmless flagged {keyword['harmless_flagged_rate']:.3f}",
+    ]
+    heldout = run["intents"]["heldout"]
+    if "accuracy" in heldout:
+        lines.append(
+            f"intents (held-out fifth of the training data): accuracy {heldout['accuracy']:.3f},"
+            f" macro F1 {heldout['macro_f1']:.3f}"
+        )
+    core = run["core"]
+    if core.get("status") == "ran":
+        lines.append(
+            f"test stories: {core['stories'] - core['failed']} of {core['stories']} passed"
+        )
+    else:
+        lines.append(f"test stories: {core.get('status')}")
+    lines.append(format_comparison(run["comparison"]))
+    return "\n".join(lines)
+
+
+def read_baseline(path: Path = BASELINE) -> dict[str, Any] | None:
+    """The accepted baseline, or None when there is none yet."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def accept(report_dir: Path = REPORT_DIR, baseline_path: Path = BASELINE) -> int:
+    """Keep the last run as the baseline the next runs are compared with."""
+    run_file = report_dir / "eval.json"
+    if not run_file.exists():
+        print("eval-accept: no run to accept; run `make eval` first", file=sys.stderr)
+        return 2
+    run = json.loads(run_file.read_text(encoding="utf-8"))
+    baseline = baseline_from_run(run, run["generated_at"])
+    baseline_path.write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n", "utf-8")
+    print(f"eval-accept: the run of {run['generated_at']} is the baseline ({baseline_path})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: run (default) or accept."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "accept"])
+    args = parser.parse_args(argv)
+    if args.command == "accept":
+        return accept()
+    logging.basicConfig(level=logging.WARNING)
+    from bot.ops.modelcache import ensure_model
+
+    model = ensure_model()
+    devset = load_devset()
+    parses = asyncio.run(parse_all(model, [item["text"] for item in devset]))
+    lantern = [lantern_prediction(item["id"], p) for item, p in zip(devset, parses)]
+    keyword = [{"id": item["id"], **keyword_predict(item["text"])} for item in devset]
+    heldout_intents, heldout_screening = heldout_evaluation()
+    run = build_run(
+        devset,
+        lantern,
+        keyword,
+        model.name,
+        heldout_intents,
+        heldout_screening,
+        core_tests(model),
+        read_baseline(),
+        datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    json_path, html_path = write_outputs(run)
+    print(short_table(run))
+    print(f"eval: written {json_path.relative_to(PROJECT_ROOT)} and "
+          f"{html_path.relative_to(PROJECT_ROOT)} (open it in a browser)")  # fmt: skip
+    margin = float(os.environ.get("EVAL_MARGIN", DEFAULT_MARGIN))
+    failures = strict_failures(run["comparison"], margin)
+    if failures and os.environ.get("STRICT") == "1":
+        print(f"eval: STRICT=1 and F1 fell by more than {margin}:", *failures, sep="\n  ")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Turning reviewed conversation messages into training data (no Rasa needed)."""
