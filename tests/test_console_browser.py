@@ -79,8 +79,18 @@ class Console:
 
 def _create_user(env: dict[str, str], username: str, role: str) -> None:
     subprocess.run(
-        [*VENV_RUN, "python", "-m", "bot.console", "create-user", "--role", role,
-         "--username", username, "--password-stdin"],
+        [
+            *VENV_RUN,
+            "python",
+            "-m",
+            "bot.console",
+            "create-user",
+            "--role",
+            role,
+            "--username",
+            username,
+            "--password-stdin",
+        ],
         input=PASSWORD + "\n",
         env=env,
         cwd=PROJECT_ROOT,

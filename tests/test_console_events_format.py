@@ -57,8 +57,10 @@ def test_synthetic_rows_match_what_rasa_stores(sqlite_bot):
     with engine.connect() as connection:
         stored = conversation_events(connection, "format-check")
         raw = connection.execute(
-            sa.text("SELECT type_name, intent_name, action_name, data FROM events "
-                    "WHERE sender_id = 'format-check' ORDER BY id")
+            sa.text(
+                "SELECT type_name, intent_name, action_name, data FROM events "
+                "WHERE sender_id = 'format-check' ORDER BY id"
+            )
         ).all()
     engine.dispose()
 

@@ -58,10 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="serve the console (CONSOLE_PORT, BIND_HOST from .env)")
     commands.add_parser("migrate", help="create or update the console's tables")
-    for name, text in (("create-admin", "create an admin account"), ("create-user", "create an account")):
+    for name, text in (
+        ("create-admin", "create an admin account"),
+        ("create-user", "create an account"),
+    ):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--username")
-        sub.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+        sub.add_argument(
+            "--password-stdin", action="store_true", help="read the password from stdin"
+        )
         if name == "create-user":
             sub.add_argument("--role", choices=ROLES, required=True)
     purge = commands.add_parser("purge", help="erase conversations older than RETENTION_DAYS")

@@ -111,7 +111,9 @@ def authenticate(connection: Connection, username: str, password: str) -> Accoun
         return None
     if _hasher.check_needs_rehash(row.password_hash):
         connection.execute(
-            sa.update(users).where(users.c.id == row.id).values(password_hash=_hasher.hash(password))
+            sa.update(users)
+            .where(users.c.id == row.id)
+            .values(password_hash=_hasher.hash(password))
         )
     return _account(row) if row.active else None
 
@@ -120,7 +122,9 @@ def set_password(connection: Connection, account_id: int, password: str) -> None
     """Replace the password and end the account's sessions."""
     check_new_password(password)
     connection.execute(
-        sa.update(users).where(users.c.id == account_id).values(password_hash=_hasher.hash(password))
+        sa.update(users)
+        .where(users.c.id == account_id)
+        .values(password_hash=_hasher.hash(password))
     )
     connection.execute(sa.delete(sessions).where(sessions.c.user_id == account_id))
 

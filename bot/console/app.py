@@ -47,10 +47,14 @@ def create_app(config: ConsoleConfig, engine: Engine | None = None) -> Flask:
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
-        return render_template("error.html", title="Form refused", message=(
-            "This form was not sent from this console page or it expired. "
-            "Open the page again and resend it."
-        )), 400
+        return render_template(
+            "error.html",
+            title="Form refused",
+            message=(
+                "This form was not sent from this console page or it expired. "
+                "Open the page again and resend it."
+            ),
+        ), 400
 
     for code, title, message in (
         (403, "Not allowed", "Your role does not give access to this page."),

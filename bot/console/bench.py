@@ -88,7 +88,9 @@ def populate(engine: sa.engine.Engine, count: int, seed: int = 7) -> int:
         events.metadata.create_all(connection, tables=[events], checkfirst=True)
         for number in range(count):
             start = now - rng.uniform(0, 60 * 86400)
-            batch.extend(as_rows(f"bench-{number:05d}", conversation_events(_conversation(rng), start)))
+            batch.extend(
+                as_rows(f"bench-{number:05d}", conversation_events(_conversation(rng), start))
+            )
             if len(batch) >= 5000:
                 connection.execute(sa.insert(events), batch)
                 rows_written += len(batch)
@@ -133,7 +135,10 @@ def measure(database_url: str) -> dict[str, object]:
     first_sync_s = time.perf_counter() - started
 
     config = ConsoleConfig(
-        database_url=database_url, host="127.0.0.1", port=0, retention_days=90,
+        database_url=database_url,
+        host="127.0.0.1",
+        port=0,
+        retention_days=90,
         secret_key=uuid.uuid4().hex * 2,
     )
     app = create_app(config, engine)

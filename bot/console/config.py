@@ -28,6 +28,7 @@ class ConsoleConfig:
     session_max_hours: int = 12
     login_limits: str = "5 per minute;30 per hour"
     secure_cookies: bool = False
+    nlu_dir: Path = PROJECT_ROOT / "data" / "nlu"  # where the trainer inbox exports to
 
     @property
     def url(self) -> str:
@@ -72,4 +73,5 @@ def load_config() -> ConsoleConfig:
         secret_key=secret_key(),
         session_idle_minutes=int(_env("CONSOLE_SESSION_MINUTES", "30")),
         secure_cookies=_env("CONSOLE_SECURE_COOKIES", "false").lower() == "true",
+        nlu_dir=Path(_env("CONSOLE_NLU_DIR", str(PROJECT_ROOT / "data" / "nlu"))),
     )

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from bot.console.accounts import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS
 from bot.console.followup import MAX_FIELD_CHARS, MAX_NOTE_CHARS
@@ -36,7 +39,9 @@ class LoginForm(FlaskForm):
     """Username and password."""
 
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_CHARS)])
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_CHARS)]
+    )
     submit = SubmitField("Log in")
 
 
@@ -119,3 +124,21 @@ class EraseForm(FlaskForm):
         validators=[DataRequired(), EqualTo("sender_id", "The two ids differ.")],
     )
     submit = SubmitField("Erase this conversation")
+
+
+class ReviewForm(FlaskForm):
+    """A trainer's verdict on one message: confirm (with corrected labels) or skip."""
+
+    event_id = HiddenField(validators=[DataRequired()])
+    intent = SelectField("Intent", choices=[])
+    flags = SelectMultipleField(
+        "Red flags",
+        choices=[(flag, flag) for flag in FLAG_IDS],
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+    )
+    stage = SelectField("Stage", choices=[(s, s) for s in STAGES])
+    urgent = BooleanField("Urgent: in danger right now")
+    about_other = BooleanField("Written about someone else")
+    confirm = SubmitField("Confirm these labels")
+    skip = SubmitField("Skip: not useful for training")

@@ -19,7 +19,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.console.db import utcnow
-from bot.console.tables import conversations, follow_up_changes, follow_ups, index_state, notes
+from bot.console.tables import (
+    conversations,
+    follow_up_changes,
+    follow_ups,
+    index_state,
+    notes,
+    reviews,
+)
 from bot.conversations.erasure import ERASURES_TABLE, erasures
 from bot.conversations.events import StoredEvent, events, from_row, table_exists
 from bot.conversations.summary import ConversationSummary, summarise
@@ -118,9 +125,9 @@ def _refresh(connection: Connection, senders: Iterable[str]) -> tuple[int, int]:
     return updated, removed
 
 
-def forget_follow_up(connection: Connection, sender_id: str) -> None:
-    """Delete the staff's follow-up, its history and notes of an erased conversation."""
-    for table in (follow_ups, follow_up_changes, notes):
+def forget_staff_records(connection: Connection, sender_id: str) -> None:
+    """Delete what staff wrote about an erased conversation: follow-up, notes, reviews."""
+    for table in (follow_ups, follow_up_changes, notes, reviews):
         connection.execute(sa.delete(table).where(table.c.sender_id == sender_id))
 
 
@@ -164,7 +171,7 @@ def sync(connection: Connection, force: bool = False) -> SyncResult:
         ).all()
         for erasure_id, sender_id in erased:
             senders.add(str(sender_id))
-            forget_follow_up(connection, str(sender_id))
+            forget_staff_records(connection, str(sender_id))
             newest_erasure = max(newest_erasure, int(erasure_id))
     updated, removed = _refresh(connection, senders)
     connection.execute(

@@ -135,7 +135,10 @@ def query_queue(
         ordered = [
             sender
             for (sender,) in connection.execute(
-                sa.select(conversations.c.sender_id).select_from(JOINED).where(where).order_by(*ORDER)
+                sa.select(conversations.c.sender_id)
+                .select_from(JOINED)
+                .where(where)
+                .order_by(*ORDER)
             )
             if sender in mentioning
         ]

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.console import audit
-from bot.console.index import forget_follow_up, sync
+from bot.console.index import forget_staff_records, sync
 from bot.console.tables import OPEN_STATUSES, conversations, follow_ups
 from bot.conversations.erasure import erase_conversation
 
@@ -19,7 +19,7 @@ RETENTION_ACTOR = "retention-job"
 def erase_by_admin(connection: Connection, sender_id: str, admin: str, ip: str | None) -> int:
     """Erase one conversation on request; return how many stored events were deleted."""
     deleted = erase_conversation(connection, sender_id, requested_by="admin")
-    forget_follow_up(connection, sender_id)
+    forget_staff_records(connection, sender_id)
     connection.execute(sa.delete(conversations).where(conversations.c.sender_id == sender_id))
     audit.record(
         connection, admin, audit.ERASE, sender_id, ip, f"erased on request ({deleted} events)"
@@ -54,7 +54,7 @@ def purge_expired(
     erased = expired_conversations(connection, days, now)
     for sender_id in erased:
         deleted = erase_conversation(connection, sender_id, requested_by="retention")
-        forget_follow_up(connection, sender_id)
+        forget_staff_records(connection, sender_id)
         connection.execute(sa.delete(conversations).where(conversations.c.sender_id == sender_id))
         audit.record(
             connection,

@@ -109,3 +109,24 @@ notes = sa.Table(
     sa.Column("by", sa.String(64), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
 )
+
+REVIEW_DECISIONS = ("confirmed", "skipped")
+
+reviews = sa.Table(
+    "console_reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.Integer, nullable=False, unique=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("decision", sa.String(16), nullable=False),
+    sa.Column("redacted_text", sa.Text),
+    sa.Column("intent", sa.String(64)),
+    sa.Column("flags", sa.Text),
+    sa.Column("stage", sa.String(16)),
+    sa.Column("urgent", sa.Boolean),
+    sa.Column("about_other", sa.Boolean),
+    sa.Column("reviewed_at", sa.DateTime, nullable=False),
+    sa.Column("reviewed_by", sa.String(64), nullable=False),
+    sa.Column("exported_at", sa.DateTime),
+    sa.Column("export_note", sa.String(500)),
+)

@@ -13,7 +13,9 @@ STARTUP_TIMEOUT_S = 300.0  # the first start also installs the console's virtual
 
 def console_url(settings: Settings) -> str:
     """Where a browser on this machine opens the console."""
-    host = "localhost" if settings.bind_host in ("127.0.0.1", "0.0.0.0", "::") else settings.bind_host
+    host = (
+        "localhost" if settings.bind_host in ("127.0.0.1", "0.0.0.0", "::") else settings.bind_host
+    )
     return f"http://{host}:{settings.console_port}/"
 
 
@@ -27,8 +29,16 @@ def start_console(settings: Settings, log_dir: Path) -> ManagedProcess:
     }
     console = ManagedProcess(
         "staff console",
-        ["bash", str(PROJECT_ROOT / "scripts" / "venv-run"), "--env", "console",
-         "python", "-m", "bot.console", "serve"],
+        [
+            "bash",
+            str(PROJECT_ROOT / "scripts" / "venv-run"),
+            "--env",
+            "console",
+            "python",
+            "-m",
+            "bot.console",
+            "serve",
+        ],
         log_dir / "console.log",
         env,
         PROJECT_ROOT,

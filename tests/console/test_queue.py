@@ -11,8 +11,8 @@ from bot.console.index import sync
 from bot.console.queue import QueueFilters, countries_in_queue, query_queue
 from bot.console.tables import conversations
 from bot.conversations.erasure import erase_conversation
-from bot.conversations.synthetic import Turn, as_rows, conversation_events
 from bot.conversations.events import events
+from bot.conversations.synthetic import Turn, as_rows, conversation_events
 from tests.console.conftest import NOW
 
 

@@ -34,8 +34,16 @@ def _entries(app, **narrow):
 
 def test_logged_out_visitors_get_the_login_page_everywhere(app, seeded):
     client = app.test_client()
-    for path in ("/", "/queue", f"/conversations/{seeded['held']}", "/admin/audit", "/inbox/",
-                 "/admin/accounts", "/admin/retention", "/account/password"):
+    for path in (
+        "/",
+        "/queue",
+        f"/conversations/{seeded['held']}",
+        "/admin/audit",
+        "/inbox/",
+        "/admin/accounts",
+        "/admin/retention",
+        "/account/password",
+    ):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response.headers["Location"].startswith("/login"), path
@@ -126,7 +134,7 @@ def test_admin_reads_the_access_log_and_creates_accounts(app, seeded):
     client = app.test_client()
     _login(client, "root")
     page = client.get("/admin/accounts").get_data(as_text=True)
-    form = page[page.index("New account"):]
+    form = page[page.index("New account") :]
     response = client.post(
         "/admin/accounts",
         data={
@@ -185,7 +193,7 @@ def test_erased_conversation_shows_only_that_it_was_erased(app, seeded):
     admin = app.test_client()
     _login(admin, "root")
     page = admin.get("/admin/retention").get_data(as_text=True)
-    erase_form = page[page.index("Erase one conversation"):]
+    erase_form = page[page.index("Erase one conversation") :]
     done = admin.post(
         "/admin/erase",
         data={

@@ -93,7 +93,9 @@ def reset_password(account_id: int):
     """Set a new password for an account (its sessions end)."""
     form = PasswordForm()
     if not form.validate_on_submit():
-        flash("Password not changed: " + "; ".join(" ".join(e) for e in form.errors.values()), "error")
+        flash(
+            "Password not changed: " + "; ".join(" ".join(e) for e in form.errors.values()), "error"
+        )
         return redirect(url_for("admin.accounts"))
     with engine().begin() as connection:
         account = get_account(connection, account_id)
@@ -122,7 +124,9 @@ def reset_password(account_id: int):
 def audit_log():
     """The access log, newest first, narrowed by action, actor or conversation."""
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    wanted = {k: (request.args.get(k) or "").strip()[:255] or None for k in ("action", "actor", "target")}
+    wanted = {
+        k: (request.args.get(k) or "").strip()[:255] or None for k in ("action", "actor", "target")
+    }
     with engine().connect() as connection:
         rows = audit.entries(
             connection, limit=AUDIT_PAGE + 1, offset=(page - 1) * AUDIT_PAGE, **wanted

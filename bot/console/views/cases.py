@@ -32,9 +32,7 @@ def referral_choices() -> tuple[str, ...]:
         directory = load_directory()
     except (DirectoryError, OSError):
         return ()
-    return tuple(
-        sorted({f"{entry.organisation} ({entry.country})" for entry in directory})
-    )
+    return tuple(sorted({f"{entry.organisation} ({entry.country})" for entry in directory}))
 
 
 def _filters(form: QueueFilterForm) -> QueueFilters:
@@ -69,8 +67,11 @@ def queue():
         form.country.choices = [("", "any")] + [(c, c) for c in countries_in_queue(connection)]
         filters = _filters(form)
         page = query_queue(connection, filters)
-    used = [name for name in ("level", "flag", "stage", "country", "status", "since", "until")
-            if getattr(filters, name)]
+    used = [
+        name
+        for name in ("level", "flag", "stage", "country", "status", "since", "until")
+        if getattr(filters, name)
+    ]
     with engine().begin() as connection:
         audit.record(
             connection,
@@ -81,9 +82,7 @@ def queue():
             f"{'yes' if filters.text else 'no'}; page {filters.page}",
         )
     arguments = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template(
-        "queue.html", form=form, page=page, filters=filters, arguments=arguments
-    )
+    return render_template("queue.html", form=form, page=page, filters=filters, arguments=arguments)
 
 
 def _erasure_of(connection: sa.engine.Connection, sender_id: str):
@@ -155,10 +154,14 @@ def save_follow_up(sender_id: str):
     form = FollowUpForm()
     form.assignee.choices = _caseworkers()
     if not form.validate_on_submit():
-        flash("The follow-up was not saved: " + "; ".join(
-            f"{getattr(form, name).label.text}: {' '.join(errors)}"
-            for name, errors in form.errors.items()
-        ), "error")
+        flash(
+            "The follow-up was not saved: "
+            + "; ".join(
+                f"{getattr(form, name).label.text}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            ),
+            "error",
+        )
         return redirect(url_for("cases.conversation", sender_id=sender_id))
     try:
         with engine().begin() as connection:

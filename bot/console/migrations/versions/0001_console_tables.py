@@ -78,7 +78,9 @@ def upgrade() -> None:
         sa.Column("last_erasure_id", sa.Integer, nullable=False),
         sa.Column("synced_at", sa.DateTime),
     )
-    op.execute("INSERT INTO console_index_state (id, last_event_id, last_erasure_id) VALUES (1, 0, 0)")
+    op.execute(
+        "INSERT INTO console_index_state (id, last_event_id, last_erasure_id) VALUES (1, 0, 0)"
+    )
     op.create_table(
         "console_follow_ups",
         sa.Column("sender_id", sa.String(255), primary_key=True),
