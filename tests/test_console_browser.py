@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -66,6 +67,20 @@ CONVERSATIONS = {
         ],
     ),
     "calm-d4": (30 * HOUR, [Turn("what is the weather", intent="out_of_scope")]),
+    # Written last: the newest message, the first the trainer's inbox offers.
+    "pii-e5": (
+        40 * HOUR,
+        [
+            Turn(
+                "I am Maria Santos, my whatsapp is +63 917 123 4567. I got home but they "
+                "kept my passport",
+                intent="describe_exit",
+                flags=["documents_confiscated"],
+                stage="exited",
+                home_country="PH",
+            )
+        ],
+    ),
 }
 
 
@@ -75,6 +90,7 @@ class Console:
 
     url: str
     database_url: str
+    nlu_dir: object
 
 
 def _create_user(env: dict[str, str], username: str, role: str) -> None:
@@ -112,8 +128,11 @@ def console(tmp_path_factory) -> Iterator[Console]:
             write_conversation(connection, sender, turns, now - age)
     engine.dispose()
     port = free_port()
+    nlu_dir = folder / "nlu"
+    shutil.copytree(PROJECT_ROOT / "data" / "nlu", nlu_dir)
     env = {
         **os.environ,
+        "CONSOLE_NLU_DIR": str(nlu_dir),
         "DATABASE_URL": database_url,
         "CONSOLE_PORT": str(port),
         "BIND_HOST": "127.0.0.1",
@@ -132,7 +151,7 @@ def console(tmp_path_factory) -> Iterator[Console]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: http_ok(f"{base}/login"), [server], 240)
-        yield Console(base, database_url)
+        yield Console(base, database_url, nlu_dir)
     finally:
         server.stop()
 
@@ -170,7 +189,7 @@ def test_queue_puts_the_person_in_danger_first_and_filters(page, console):
     login(page, console, "casey")
     assert page.url.endswith("/queue")
     order = page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.sender)")
-    assert order == ["script-b2", "held-a1", "offer-c3", "calm-d4"]
+    assert order == ["script-b2", "held-a1", "offer-c3", "pii-e5", "calm-d4"]
     first = page.locator("tbody tr").first
     assert first.locator(".level").inner_text().lower() == "critical"
     assert "Immediate danger reported (urgent)" in first.inner_text()
@@ -179,9 +198,9 @@ def test_queue_puts_the_person_in_danger_first_and_filters(page, console):
     page.select_option("select[name=level]", "high")
     page.click("button:has-text('Filter')")
     order = page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.sender)")
-    assert order == ["offer-c3"]
+    assert order == ["offer-c3", "pii-e5"]
     page.goto(f"{console.url}/queue")
-    page.fill("input[name=text]", "passports")
+    page.fill("input[name=text]", "passports")  # the person's words, not the bot's
     page.click("button:has-text('Filter')")
     order = page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.sender)")
     assert order == ["held-a1"]
@@ -258,3 +277,30 @@ def test_trainer_cannot_open_a_transcript_or_the_queue(page, console):
         assert response.status == 403, path
         assert "passport" not in page.content() and "Not allowed" in page.content()
     page.screenshot(path=screenshot_path("console-trainer-denied"), full_page=True)
+
+
+def test_trainer_reviews_a_redacted_message_and_exports_it(page, console):
+    login(page, console, "tina")
+    assert page.url.endswith("/inbox/")
+    shown = page.locator("blockquote .text").inner_text()
+    assert "[NAME]" in shown and "[PHONE]" in shown and "passport" in shown
+    for private in ("Maria", "Santos", "917", "4567"):
+        assert private not in page.content(), private
+    assert page.locator("input[name=flags][value=documents_confiscated]").is_checked()
+    page.screenshot(path=screenshot_path("console-inbox"), full_page=True)
+    page.check("input[name=about_other]")
+    page.click("input[name=confirm]")
+    assert "ready to export" in page.locator(".flash").inner_text()
+    page.goto(f"{console.url}/inbox/export")
+    page.click("button:has-text('Export 1 message(s)')")
+    assert "1 example(s) written to exit_and_family.yml" in page.locator(".flash").inner_text()
+    page.screenshot(path=screenshot_path("console-export"), full_page=True)
+    exported = (console.nlu_dir / "exit_and_family.yml").read_text()
+    assert "[NAME]" in exported and "Maria" not in exported
+    engine = sa.create_engine(console.database_url)
+    with engine.connect() as connection:
+        actors = connection.execute(
+            sa.text("SELECT actor FROM console_audit_log WHERE action = 'export'")
+        ).scalars().all()
+    engine.dispose()
+    assert actors == ["tina"]
