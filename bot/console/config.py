@@ -29,6 +29,8 @@ class ConsoleConfig:
     login_limits: str = "5 per minute;30 per hour"
     secure_cookies: bool = False
     nlu_dir: Path = PROJECT_ROOT / "data" / "nlu"  # where the trainer inbox exports to
+    # Host names the console answers to (others get 400: no DNS-rebinding from a web page).
+    hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
 
     @property
     def url(self) -> str:
@@ -74,4 +76,11 @@ def load_config() -> ConsoleConfig:
         session_idle_minutes=int(_env("CONSOLE_SESSION_MINUTES", "30")),
         secure_cookies=_env("CONSOLE_SECURE_COOKIES", "false").lower() == "true",
         nlu_dir=Path(_env("CONSOLE_NLU_DIR", str(PROJECT_ROOT / "data" / "nlu"))),
+        hosts=tuple(
+            name.strip()
+            for name in _env("CONSOLE_HOSTS", f"localhost,127.0.0.1,{settings.bind_host}").split(
+                ","
+            )
+            if name.strip() and name.strip() not in ("0.0.0.0", "::")
+        ),
     )

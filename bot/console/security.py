@@ -147,6 +147,7 @@ def install(app: Flask, settings: ConsoleConfig) -> None:
         REMEMBER_COOKIE_DURATION=dt.timedelta(seconds=0),
         WTF_CSRF_TIME_LIMIT=settings.session_max_hours * 3600,
         MAX_CONTENT_LENGTH=64 * 1024,
+        TRUSTED_HOSTS=list(settings.hosts),
     )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -18,6 +18,7 @@ from bot.console.db import utcnow
 from bot.console.tables import sessions
 
 TOUCH_EVERY = dt.timedelta(seconds=30)
+FORGET_AFTER = dt.timedelta(days=1)  # older rows are deleted when someone logs in
 
 
 def _hash(token: str) -> str:
@@ -28,6 +29,7 @@ def open_session(connection: Connection, account_id: int) -> str:
     """Start a session for the account; return the token for the cookie."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
+    connection.execute(sa.delete(sessions).where(sessions.c.last_seen_at < now - FORGET_AFTER))
     connection.execute(
         sa.insert(sessions).values(
             token_hash=_hash(token), user_id=account_id, created_at=now, last_seen_at=now

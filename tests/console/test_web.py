@@ -235,3 +235,26 @@ def test_an_unfiltered_queue_shows_no_filter_error(app, seeded):
     assert "ignored" not in html and "5 conversation(s) match" in html
     odd = client.get("/queue?level=extreme").get_data(as_text=True)
     assert "Risk: Not a valid choice. (ignored)" in odd and "5 conversation(s) match" in odd
+
+
+def test_only_known_host_names_are_answered(app):
+    client = app.test_client()
+    assert client.get("/login", headers={"Host": "localhost:8081"}).status_code == 200
+    assert client.get("/login", headers={"Host": "attacker.example"}).status_code == 400
+
+
+def test_changing_ones_password_ends_the_session(app):
+    _account(app, "ana", "caseworker")
+    client = app.test_client()
+    _login(client, "ana")
+    page = client.get("/account/password").get_data(as_text=True)
+    new = "a brand new long password"
+    done = client.post(
+        "/account/password",
+        data={"csrf_token": csrf_token(page), "password": new, "confirm": new},
+        follow_redirects=True,
+    )
+    assert "Please log in again." in done.get_data(as_text=True)
+    assert client.get("/queue").status_code == 302
+    assert _login(client, "ana").status_code == 401
+    assert _login(client, "ana", new).status_code == 302
