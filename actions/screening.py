@@ -1,6 +1,8 @@
-"""action_screen_message: after every user message, update the screening slots.
+"""Custom actions: a thin translation between Rasa's tracker and `bot.screening`.
 
-A thin translation between Rasa's tracker and `bot.screening`, which holds the rules.
+`action_screen_message` runs after every user message: it updates the contract's slots and
+says what `bot.screening.dialogue` decided. `action_erase_conversation` says goodbye; the
+tracker store then erases the conversation (`bot.conversations.tracker_store`).
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.contract import SLOT_NAMES
+from bot.referrals import default_directory
+from bot.screening.dialogue import DIALOGUE_SLOT_NAMES, DialogueState, plan_turn
 from bot.screening.labels import MessageLabels
 from bot.screening.messages import screening_messages
-from bot.screening.replies import choose_replies
-from bot.screening.state import ConversationState, update_state
+from bot.screening.render import render
+from bot.screening.state import ConversationState
 
 
 class ActionScreenMessage(Action):
-    """Screens the latest user message and answers with what it noticed."""
+    """Screens the latest user message and answers, protection first."""
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -31,16 +35,38 @@ class ActionScreenMessage(Action):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[dict[str, Any]]:
-        """Update the slots from the message's labels and send the chosen responses."""
+        """Plan the turn, send its replies, and set the slots that changed."""
         parse = tracker.latest_message or {}
-        labels = MessageLabels.from_parse(parse)
-        before = ConversationState.from_slots({name: tracker.get_slot(name) for name in SLOT_NAMES})
-        after = update_state(before, labels)
-        intent = (parse.get("intent") or {}).get("name")
+        slots = {name: tracker.get_slot(name) for name in (*SLOT_NAMES, *DIALOGUE_SLOT_NAMES)}
+        plan = plan_turn(
+            intent=(parse.get("intent") or {}).get("name"),
+            text=parse.get("text") or "",
+            labels=MessageLabels.from_parse(parse),
+            conversation=ConversationState.from_slots(slots),
+            dialogue=DialogueState.from_slots(slots),
+            directory=default_directory(),
+        )
         messages = screening_messages()
-        for response in choose_replies(intent, labels, before, after):
-            dispatcher.utter_message(text=messages.text(response))
-        slots = after.as_slots()
-        return [
-            SlotSet(name, value) for name, value in slots.items() if tracker.get_slot(name) != value
-        ]
+        for reply in plan.replies:
+            rendered = render(reply, messages)
+            dispatcher.utter_message(text=rendered.text, buttons=list(rendered.buttons))
+        values = {**plan.conversation.as_slots(), **plan.dialogue.as_slots()}
+        return [SlotSet(name, value) for name, value in values.items() if slots[name] != value]
+
+
+class ActionEraseConversation(Action):
+    """Confirms the erasure the person asked for (the tracker store deletes the events)."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_erase_conversation"
+
+    def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Say goodbye; nothing is set, since nothing of the conversation is kept."""
+        dispatcher.utter_message(text=screening_messages().text("screen_erased"))
+        return []

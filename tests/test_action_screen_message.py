@@ -1,10 +1,10 @@
-"""action_screen_message with trackers as the action server receives them."""
+"""The custom actions with trackers as the action server receives them."""
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.screening import ActionScreenMessage
+from actions.screening import ActionEraseConversation, ActionScreenMessage
 from bot.screening.messages import screening_messages
 
 messages = screening_messages()
@@ -26,13 +26,13 @@ def tracker(parse, slots=None):
 def run(parse, slots=None):
     dispatcher = CollectingDispatcher()
     events = ActionScreenMessage().run(dispatcher, tracker(parse, slots), {})
-    texts = {messages.text(name): name for name in messages.names()}
-    return events, [texts[m["text"]] for m in dispatcher.messages]
+    return events, dispatcher.messages
 
 
-def test_sets_every_changed_slot_and_explains_new_flags():
-    events, responses = run(
+def test_urgent_message_sets_the_slots_and_the_first_reply_is_the_emergency_answer():
+    events, sent = run(
         {
+            "text": "they beat us, they took my passport",
             "intent": {"name": "describe_situation"},
             "red_flags": [{"name": "documents_confiscated", "score": 0.9}],
             "stage": "in_situ",
@@ -44,19 +44,37 @@ def test_sets_every_changed_slot_and_explains_new_flags():
     assert slots["red_flags"] == ["documents_confiscated"]
     assert slots["risk_level"] == "critical"
     assert slots["stage"] == "in_situ" and slots["urgent"] is True and slots["country"] == "MM"
-    assert responses[0] == "screen_urgent_safety"
-    assert "screen_flag_documents_confiscated" in responses
+    assert "danger" in sent[0]["text"] and "199" in sent[0]["text"]  # Myanmar police
 
 
-def test_builds_on_the_slots_already_set():
-    earlier = {"red_flags": ["no_contract"], "stage": "prospective", "risk_level": "low"}
-    events, responses = run(
+def test_someone_held_gets_the_safety_question_with_two_buttons_and_it_is_remembered():
+    events, sent = run(
         {
+            "text": "they took my passport",
+            "intent": {"name": "describe_situation"},
+            "red_flags": [{"name": "documents_confiscated", "score": 0.9}],
+            "stage": "in_situ",
+        }
+    )
+    assert len(sent) == 1 and "safe" in sent[0]["text"]
+    assert [b["payload"] for b in sent[0]["buttons"]] == ["/safe_to_talk", "/not_safe_to_talk"]
+    assert SlotSet("safety_check", "asked") in events
+
+
+def test_builds_on_the_slots_already_set_and_asks_one_question():
+    earlier = {
+        "red_flags": ["no_contract"],
+        "stage": "prospective",
+        "risk_level": "low",
+        "guidance_given": ["prospective"],
+        "explained_flags": ["no_contract"],
+        "asked_questions": ["where_job"],
+    }
+    events, sent = run(
+        {
+            "text": "they want a deposit of 500 usd",
             "intent": {"name": "describe_offer"},
-            "red_flags": [
-                {"name": "no_contract", "score": 0.8},
-                {"name": "fees_or_debt", "score": 0.7},
-            ],
+            "red_flags": [{"name": "fees_or_debt", "score": 0.7}],
             "stage": "none",
         },
         earlier,
@@ -64,10 +82,28 @@ def test_builds_on_the_slots_already_set():
     assert SlotSet("red_flags", ["no_contract", "fees_or_debt"]) in events
     assert SlotSet("risk_level", "medium") in events
     assert all(e["name"] != "stage" for e in events)  # stage none keeps prospective
-    assert responses == ["screen_flags_intro", "screen_flag_fees_or_debt", "screen_flags_outro"]
+    assert sent[0]["text"].splitlines() == [
+        messages.text("screen_flags_intro_more"),  # one sign was explained before
+        messages.text("screen_flag_fees_or_debt"),
+    ]
+    assert sent[-1]["text"] == messages.text("ask_home_prospective")
+    assert SlotSet("pending_question", "home_prospective") in events
 
 
-def test_a_message_without_labels_changes_nothing_risky():
-    events, responses = run({"intent": {"name": "greet"}, "text": "hi"})
+def test_a_greeting_changes_nothing_risky_and_says_nothing_before_the_rule():
+    events, sent = run({"intent": {"name": "greet"}, "text": "hi"})
     assert all(e["name"] not in ("red_flags", "urgent") or not e["value"] for e in events)
-    assert responses == []
+    assert sent == []
+
+
+def test_a_tracker_from_an_older_model_without_screening_keys_does_not_break():
+    events, sent = run({"intent": {"name": "describe_offer"}, "text": "a job"}, {"stage": 7})
+    assert {e["name"]: e["value"] for e in events}.get("risk_level", "none") == "none"
+    assert sent  # still an answer
+
+
+def test_erase_says_goodbye_and_sets_nothing():
+    dispatcher = CollectingDispatcher()
+    events = ActionEraseConversation().run(dispatcher, tracker({"text": "delete"}), {})
+    assert events == []
+    assert dispatcher.messages[0]["text"] == messages.text("screen_erased")

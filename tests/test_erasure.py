@@ -50,9 +50,7 @@ def _texts(engine) -> list[str]:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_erasure_removes_only_that_conversation_and_records_no_content(
-    backend, tmp_path, request
-):
+def test_erasure_removes_only_that_conversation_and_records_no_content(backend, tmp_path, request):
     engine = _engine(backend, tmp_path, request)
     _store(engine, "erase-me", "they took my passport, my name is Dara")
     _store(engine, "keep-me", "a job offer in Bangkok")

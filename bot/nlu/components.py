@@ -4,7 +4,9 @@ Registered in `config.yml` as `bot.nlu.components.ScreeningClassifier` and
 `bot.nlu.components.PlaceExtractor`, plus the dense featurizer
 `bot.nlu.components.SentenceEmbeddingFeaturizer`. They add these keys to every parse result:
 `red_flags`, `flag_scores`, `urgent`, `urgent_score`, `stage`, `stage_scores`,
-`about_other`, `about_other_score`, `country`, `home_country`.
+`about_other`, `about_other_score`, `country`, `home_country`, `high_risk_place`.
+`bot.nlu.components.QuickExitClassifier`, last in the pipeline, sets the intent of a
+quick-exit message ("stop", "delete") whatever the intent model thought.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.featurizer import Featurizer
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.constants import (
+    FEATURE_TYPE_SENTENCE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -29,6 +38,7 @@ from bot.nlu.embeddings import default_encoder
 from bot.nlu.multilabel import ModelConfig, Prediction, ScreeningModel
 from bot.nlu.targets import targets_from_metadata
 from bot.places import locate_places
+from bot.screening.quick_exit import QuickExit, quick_exit
 
 logger = logging.getLogger(__name__)
 
@@ -247,6 +257,7 @@ class PlaceExtractor(GraphComponent):
             places = locate_places(message.get(TEXT) or "")
             message.set("country", places.country, add_to_output=True)
             message.set("home_country", places.home_country, add_to_output=True)
+            message.set("high_risk_place", places.high_risk_place, add_to_output=True)
         return messages
 
 
@@ -282,3 +293,34 @@ class SentenceEmbeddingFeaturizer(GraphComponent):
         """Embed the training examples."""
         self.process([m for m in training_data.training_examples if m.get(TEXT)])
         return training_data
+
+
+# The intents a quick-exit message gets (both are in domain.yml).
+QUICK_EXIT_INTENTS = {QuickExit.STOP: "stop", QuickExit.ERASE: "erase_conversation"}
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class QuickExitClassifier(GraphComponent):
+    """Gives "stop" / "delete" messages their intent for certain (`bot.screening.quick_exit`)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> QuickExitClassifier:
+        """Nothing to train: the words are fixed."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Override the intent of quick-exit messages; leave every other message alone."""
+        for message in messages:
+            kind = quick_exit(message.get(TEXT) or "")
+            if kind is None:
+                continue
+            intent = {INTENT_NAME_KEY: QUICK_EXIT_INTENTS[kind], PREDICTED_CONFIDENCE_KEY: 1.0}
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        return messages

@@ -187,8 +187,8 @@ def measure_reference(work: Path) -> dict[str, Any]:
             "--model",
             str(model),
             "--enable-api",
-            "--auth-token",
-            token,
+            # "=" form: a token may start with "-", which argparse takes for an option.
+            f"--auth-token={token}",
             "--port",
             str(port),
             "-i",

@@ -62,8 +62,8 @@ class Stack:
                 "--model",
                 str(self.model),
                 "--enable-api",
-                "--auth-token",
-                self.settings.rasa_token,
+                # "=" form: a token may start with "-", which argparse takes for an option.
+                f"--auth-token={self.settings.rasa_token}",
                 "--interface",
                 self.settings.bind_host,
                 "--port",

@@ -121,3 +121,19 @@ class Gazetteer:
 def default_gazetteer() -> Gazetteer:
     """The project's gazetteer, loaded once."""
     return Gazetteer.from_file()
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    data = yaml.safe_load(GAZETTEER_FILE.read_text(encoding="utf-8"))
+    names: dict[str, str] = {}
+    for code, entry in data["countries"].items():
+        ascii_names = [name for name in entry.get("names", []) if name.isascii()]
+        if ascii_names:
+            names[code] = ascii_names[0].title()
+    return names
+
+
+def country_name(code: str) -> str:
+    """The English name of a country code ("KH" -> "Cambodia"), or the code when unknown."""
+    return _country_names().get(code, code)

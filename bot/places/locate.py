@@ -39,6 +39,7 @@ class PlaceResult:
 
     country: str | None
     home_country: str | None
+    high_risk_place: bool = False  # a scam-compound area is named as where someone is or goes
 
 
 def locate_places(text: str, gazetteer: Gazetteer | None = None) -> PlaceResult:
@@ -60,7 +61,11 @@ def locate_places(text: str, gazetteer: Gazetteer | None = None) -> PlaceResult:
             home = home or mention.code
         else:
             current.append(mention)
-    return PlaceResult(country=_where_now(current), home_country=home)
+    return PlaceResult(
+        country=_where_now(current),
+        home_country=home,
+        high_risk_place=any(mention.high_risk for mention in current),
+    )
 
 
 def _where_now(mentions: list[Mention]) -> str | None:

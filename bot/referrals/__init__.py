@@ -4,7 +4,7 @@ The data lives in data/referrals/*.yml (built from ../shared/research/hotlines.y
 package loads and validates it and picks entries by need and place. No Rasa imports.
 """
 
-from bot.referrals.loader import REFERRALS_DIR, DirectoryError, load_directory
+from bot.referrals.loader import REFERRALS_DIR, DirectoryError, default_directory, load_directory
 from bot.referrals.lookup import LOCAL_NEEDS, find_referrals, places_without_referrals
 from bot.referrals.model import NEEDS, SERVES, Directory, Referral
 
@@ -15,6 +15,7 @@ __all__ = [
     "SERVES",
     "Directory",
     "DirectoryError",
+    "default_directory",
     "Referral",
     "find_referrals",
     "load_directory",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,12 @@ def load_directory(folder: Path = REFERRALS_DIR) -> Directory:
             first_file[entry.id] = path
             entries.append(entry)
     return Directory(tuple(entries))
+
+
+@lru_cache(maxsize=1)
+def default_directory() -> Directory:
+    """The project's directory (data/referrals), loaded and validated once per process."""
+    return load_directory()
 
 
 def load_file(path: Path) -> list[Referral]:

@@ -19,6 +19,7 @@ class MessageLabels:
     about_other: bool = False
     country: str | None = None
     home_country: str | None = None
+    high_risk_place: bool = False  # the place finder saw a scam-compound area (not home)
     flag_scores: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -55,6 +56,7 @@ class MessageLabels:
             about_other=parse.get("about_other") is True,
             country=_code_or_none(parse.get("country")),
             home_country=_code_or_none(parse.get("home_country")),
+            high_risk_place=parse.get("high_risk_place") is True,
             flag_scores=scores,
         )
 

@@ -1,39 +1,57 @@
-"""The words of the screening answers, from responses/screening.yml (never Python strings)."""
+"""The words of the bot's answers, from the files in responses/ (never Python strings)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from bot.settings import PROJECT_ROOT
 
-RESPONSES_FILE = PROJECT_ROOT / "responses" / "screening.yml"
+RESPONSES_DIR = PROJECT_ROOT / "responses"
 
 
 class Messages:
-    """Response texts by name, in the shape of a Rasa domain's `responses`."""
+    """Responses by name, in the shape of a Rasa domain's `responses` (first variation)."""
 
-    def __init__(self, responses: Mapping[str, list[Mapping[str, str]]]) -> None:
-        self._texts = {name: variations[0]["text"] for name, variations in responses.items()}
+    def __init__(self, responses: Mapping[str, list[Mapping[str, Any]]]) -> None:
+        self._responses = {name: dict(variations[0]) for name, variations in responses.items()}
 
     @classmethod
-    def from_file(cls, path: Path = RESPONSES_FILE) -> Messages:
-        """Load a responses file."""
-        return cls(yaml.safe_load(path.read_text(encoding="utf-8"))["responses"])
+    def from_files(cls, *paths: Path) -> Messages:
+        """Load responses files; a name defined twice is an error."""
+        merged: dict[str, list[Mapping[str, Any]]] = {}
+        for path in paths:
+            for name, variations in yaml.safe_load(path.read_text(encoding="utf-8"))[
+                "responses"
+            ].items():
+                if name in merged:
+                    raise ValueError(f"response {name!r} is defined twice ({path.name})")
+                merged[name] = variations
+        return cls(merged)
+
+    @classmethod
+    def from_folder(cls, folder: Path = RESPONSES_DIR) -> Messages:
+        """Every responses file in a folder."""
+        return cls.from_files(*sorted(folder.glob("*.yml")))
 
     def names(self) -> set[str]:
-        """Every response name in the file."""
-        return set(self._texts)
+        """Every response name."""
+        return set(self._responses)
 
     def text(self, name: str) -> str:
         """The text of a response; KeyError names the missing response."""
-        return self._texts[name]
+        return self._responses[name]["text"]
+
+    def buttons(self, name: str) -> list[dict[str, str]]:
+        """The buttons of a response (title and payload), or an empty list."""
+        return [dict(button) for button in self._responses[name].get("buttons", [])]
 
 
 @lru_cache(maxsize=1)
 def screening_messages() -> Messages:
-    """The project's screening responses, loaded once."""
-    return Messages.from_file()
+    """The project's responses, loaded once."""
+    return Messages.from_folder()
