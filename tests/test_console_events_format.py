@@ -10,6 +10,7 @@ import json
 
 import sqlalchemy as sa
 
+from bot.contract import SLOT_NAMES
 from bot.conversations.events import conversation_events
 from bot.conversations.summary import summarise
 from bot.conversations.synthetic import Turn
@@ -21,6 +22,7 @@ MESSAGES = [
     "hello",
     "they took my passport and I cannot leave the compound in myawaddy",
     "<b>help</b> they beat us if we miss the target",
+    "what is the weather like",
 ]
 
 
@@ -41,8 +43,11 @@ def _turns_from(stored) -> list[Turn]:
                     "country": parse.get("country"),
                     "home_country": parse.get("home_country"),
                     "replies": [],
+                    "dialogue_slots": [],
                 }
             )
+        elif event.type_name == "slot" and event.name not in SLOT_NAMES and turns:
+            turns[-1]["dialogue_slots"].append((event.name, event.data.get("value")))
         elif event.type_name == "action" and (event.name or "").startswith("utter_") and turns:
             turns[-1]["utter_action"] = event.name
         elif event.type_name == "bot" and turns:

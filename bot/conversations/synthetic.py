@@ -53,6 +53,9 @@ class Turn:
     scores: dict[str, float] = field(default_factory=dict)
     # A response a rule says after the screening action (then `replies` come from it).
     utter_action: str | None = None
+    # Slots of the dialogue's own state (not the contract's) the action sets after the
+    # contract's slots, as (name, value) pairs in order.
+    dialogue_slots: Sequence[tuple[str, Any]] = ()
 
     def parse_data(self, message_id: str) -> dict[str, Any]:
         """The parse data Lantern's NLU pipeline attaches to the message."""
@@ -144,6 +147,8 @@ def conversation_events(
             if slots[name] != value:
                 stored.append(_event("slot", clock.tick(), name=name, value=value))
                 slots[name] = value
+        for name, value in turn.dialogue_slots:
+            stored.append(_event("slot", clock.tick(), name=name, value=value))
         if turn.utter_action is not None:
             stored.append(_action(turn.utter_action, clock.tick()))
             for reply in turn.replies:
