@@ -74,6 +74,8 @@ def update_follow_up(
     referral = (referral or "").strip()
     if len(referral) > MAX_FIELD_CHARS:
         raise FollowUpError(f"The referral can have at most {MAX_FIELD_CHARS} characters.")
+    if status == "referred" and not referral:
+        raise FollowUpError("Say to which organisation the person was referred.")
     current = get_follow_up(connection, sender_id)
     now = utcnow()
     wanted = {"status": status, "assignee": assignee, "referral": referral or None}

@@ -54,6 +54,8 @@ def test_follow_up_changes_are_attributed_and_dated(engine, seeded):
         with pytest.raises(FollowUpError):
             update_follow_up(connection, sender, "ana", "lost", None, None)
         with pytest.raises(FollowUpError):
+            update_follow_up(connection, sender, "ana", "referred", "ana", " ")
+        with pytest.raises(FollowUpError):
             add_note(connection, sender, "ana", "   ")
         current = get_follow_up(connection, sender)
         changes, notes = history(connection, sender)
