@@ -168,11 +168,17 @@ def page(browser):
     context.close()
 
 
+def submit(page, selector: str) -> None:
+    """Click a button that sends a form, and wait until the next page has loaded."""
+    with page.expect_navigation(wait_until="load"):
+        page.click(selector)
+
+
 def login(page, console: Console, username: str, password: str = PASSWORD) -> None:
     page.goto(f"{console.url}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("input[type=submit]")
+    submit(page, "input[type=submit]")
 
 
 def test_logged_out_visitor_gets_the_login_page(page, console):
@@ -196,12 +202,12 @@ def test_queue_puts_the_person_in_danger_first_and_filters(page, console):
     page.screenshot(path=screenshot_path("console-queue"), full_page=True)
 
     page.select_option("select[name=level]", "high")
-    page.click("button:has-text('Filter')")
+    submit(page, "button:has-text('Filter')")
     order = page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.sender)")
     assert order == ["offer-c3", "pii-e5"]
     page.goto(f"{console.url}/queue")
     page.fill("input[name=text]", "passports")  # the person's words, not the bot's
-    page.click("button:has-text('Filter')")
+    submit(page, "button:has-text('Filter')")
     order = page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.sender)")
     assert order == ["held-a1"]
     page.screenshot(path=screenshot_path("console-queue-filtered"), full_page=True)
@@ -226,12 +232,12 @@ def test_follow_up_change_is_recorded_with_who_and_when(page, console):
     page.select_option("select[name=status]", "in_progress")
     page.select_option("select[name=assignee]", "casey")
     page.fill("input[name=referral]", "IOM Thailand")
-    page.click("input[value='Save follow-up']")
+    submit(page, "input[value='Save follow-up']")
     assert "Follow-up saved." in page.locator(".flash").inner_text()
     changes = page.locator("table.changes").inner_text()
     assert "casey" in changes and "status: new → in_progress" in changes
     page.fill("textarea[name=text]", "Called the family; waiting for the embassy.")
-    page.click("input[value='Add note']")
+    submit(page, "input[value='Add note']")
     assert "waiting for the embassy" in page.locator("ol.notes").inner_text()
     page.screenshot(path=screenshot_path("console-follow-up"), full_page=True)
     page.goto(f"{console.url}/queue?status=in_progress")
@@ -252,7 +258,7 @@ def test_forged_form_is_refused(page, console):
 def test_admin_sees_the_transcript_view_in_the_access_log(page, console):
     login(page, console, "casey")
     page.goto(f"{console.url}/conversations/offer-c3")
-    page.click("button:has-text('Log out')")
+    submit(page, "button:has-text('Log out')")
     assert page.url.startswith(f"{console.url}/login")
     login(page, console, "adam")
     page.goto(f"{console.url}/admin/audit?target=offer-c3")
@@ -265,7 +271,15 @@ def test_admin_sees_the_transcript_view_in_the_access_log(page, console):
     page.goto(f"{console.url}/admin/accounts")
     page.screenshot(path=screenshot_path("console-accounts"), full_page=True)
     page.goto(f"{console.url}/admin/retention")
+    page.fill("input[name=sender_id]", "calm-d4")
+    page.fill("input[name=confirm]", "calm-d4")
+    submit(page, "input[value='Erase this conversation']")
+    assert "Conversation calm-d4 erased" in page.locator(".flash").inner_text()
+    assert "calm-d4\tadmin" in page.locator("table.erasures").inner_text()
     page.screenshot(path=screenshot_path("console-retention"), full_page=True)
+    page.goto(f"{console.url}/admin/audit?action=erase")
+    assert "calm-d4" in page.locator("table.audit").inner_text()
+    assert "weather" not in page.content()
     page.goto(f"{console.url}/conversations/held-a1")
     assert "passport" not in page.content()  # admins manage, they do not read transcripts
 
@@ -289,10 +303,10 @@ def test_trainer_reviews_a_redacted_message_and_exports_it(page, console):
     assert page.locator("input[name=flags][value=documents_confiscated]").is_checked()
     page.screenshot(path=screenshot_path("console-inbox"), full_page=True)
     page.check("input[name=about_other]")
-    page.click("input[name=confirm]")
+    submit(page, "input[name=confirm]")
     assert "ready to export" in page.locator(".flash").inner_text()
     page.goto(f"{console.url}/inbox/export")
-    page.click("button:has-text('Export 1 message(s)')")
+    submit(page, "button:has-text('Export 1 message(s)')")
     assert "1 example(s) written to exit_and_family.yml" in page.locator(".flash").inner_text()
     page.screenshot(path=screenshot_path("console-export"), full_page=True)
     exported = (console.nlu_dir / "exit_and_family.yml").read_text()
