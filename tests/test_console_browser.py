@@ -313,8 +313,12 @@ def test_trainer_reviews_a_redacted_message_and_exports_it(page, console):
     assert "[NAME]" in exported and "Maria" not in exported
     engine = sa.create_engine(console.database_url)
     with engine.connect() as connection:
-        actors = connection.execute(
-            sa.text("SELECT actor FROM console_audit_log WHERE action = 'export'")
-        ).scalars().all()
+        actors = (
+            connection.execute(
+                sa.text("SELECT actor FROM console_audit_log WHERE action = 'export'")
+            )
+            .scalars()
+            .all()
+        )
     engine.dispose()
     assert actors == ["tina"]
