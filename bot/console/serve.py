@@ -10,6 +10,7 @@ from waitress import serve
 from bot.console.app import create_app
 from bot.console.config import ConsoleConfig
 from bot.console.db import make_engine
+from bot.console.index import sync
 from bot.console.retention import purge_expired
 
 RETENTION_EVERY_S = 24 * 3600.0
@@ -35,6 +36,9 @@ def run(config: ConsoleConfig, threads: int = 4) -> None:
     """Serve until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(config)
+    with app.extensions["lantern_engine"].begin() as connection:
+        indexed = sync(connection, force=True)  # the first page need not wait for it
+    print(f"lantern console: {indexed.updated} conversation(s) indexed", flush=True)
     stop = threading.Event()
     worker = threading.Thread(target=_retention_loop, args=(config, stop), daemon=True)
     worker.start()

@@ -136,3 +136,14 @@ def test_sync_twice_changes_nothing(engine, seeded):
         second = connection.execute(sa.select(conversations).order_by("sender_id")).all()
     assert first == second and len(first) == 5
     assert result.removed == 0
+
+
+def test_a_row_that_is_not_json_breaks_nothing(engine, seeded):
+    with engine.begin() as connection:
+        connection.execute(
+            sa.insert(events).values(
+                sender_id="broken-9", type_name="user", timestamp=NOW, data="{not json passport"
+            )
+        )
+    assert _ids(_queue(engine, text="passport")) == [seeded["held"]]
+    assert "broken-9" in _ids(_queue(engine))
