@@ -130,6 +130,10 @@ class ReviewForm(FlaskForm):
     """A trainer's verdict on one message: confirm (with corrected labels) or skip."""
 
     event_id = HiddenField(validators=[DataRequired()])
+    text = TextAreaField(
+        "Text to keep (take out anything that still points to someone)",
+        validators=[Optional(), Length(max=MAX_NOTE_CHARS)],
+    )
     intent = SelectField("Intent", choices=[])
     flags = SelectMultipleField(
         "Red flags",

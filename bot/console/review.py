@@ -130,9 +130,18 @@ def check_labels(labels: Labels) -> None:
 
 
 def record_review(
-    connection: Connection, event_id: int, decision: str, labels: Labels | None, by: str
+    connection: Connection,
+    event_id: int,
+    decision: str,
+    labels: Labels | None,
+    by: str,
+    edited_text: str | None = None,
 ) -> Candidate:
-    """Store a trainer's decision on a message (the text stored is the redacted one)."""
+    """Store a trainer's decision on a message.
+
+    The text stored is the redacted message, or the trainer's edit of it (to take out what
+    redaction missed), itself redacted again.
+    """
     candidate = _candidate_by_id(connection, event_id)
     if candidate is None:
         raise ReviewError("This message is no longer stored (it may have been erased).")
@@ -149,8 +158,11 @@ def record_review(
         if labels is None:
             raise ReviewError("Confirmed messages need their labels.")
         check_labels(labels)
+        text = candidate.text
+        if edited_text is not None and edited_text.strip() and edited_text.strip() != text:
+            text = redact(edited_text.strip()[:MAX_REVIEW_CHARS]).text
         values.update(
-            redacted_text=candidate.text,
+            redacted_text=text,
             intent=labels.intent,
             flags=json.dumps(list(labels.flags)),
             stage=labels.stage,

@@ -141,3 +141,20 @@ def test_erasure_removes_the_reviews(trainer, engine):
     with engine.begin() as connection:
         erase_by_admin(connection, "private-1", "root", None)
         assert connection.execute(sa.select(reviews)).all() == []
+
+
+def test_an_edited_text_is_kept_and_redacted_again(trainer, engine):
+    _review(
+        trainer,
+        text="my cousin [NAME] is in the compound, call her on 0917 123 4567",
+        intent="describe_situation",
+        flags=["movement_restricted"],
+        stage="in_situ",
+        about_other="y",
+        confirm="Confirm these labels",
+    )
+    with engine.connect() as connection:
+        [row] = connection.execute(sa.select(reviews)).all()
+    assert row.redacted_text.startswith("my cousin [NAME] is in the compound")
+    assert "4567" not in row.redacted_text and "[PHONE]" in row.redacted_text
+    assert row.about_other is True

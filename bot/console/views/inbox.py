@@ -41,6 +41,7 @@ def inbox():
     if candidate is not None:
         form = _form(
             event_id=str(candidate.event_id),
+            text=candidate.text,
             intent=candidate.intent if candidate.intent in known_intents() else None,
             flags=list(candidate.labels.flags),
             stage=candidate.labels.stage,
@@ -71,7 +72,12 @@ def review():
     try:
         with engine().begin() as connection:
             save_review(
-                connection, int(form.event_id.data), decision, labels, current_user.username
+                connection,
+                int(form.event_id.data),
+                decision,
+                labels,
+                current_user.username,
+                form.text.data,
             )
             audit.record(
                 connection,
