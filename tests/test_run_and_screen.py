@@ -37,7 +37,7 @@ def _descendants(pid: int) -> list[int]:
 
 
 def test_run_serves_and_ctrl_c_leaves_no_process(tmp_path, model):
-    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port()}
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "CONSOLE_PORT": free_port()}
     env = {
         **os.environ,
         **{k: str(v) for k, v in ports.items()},
@@ -59,6 +59,7 @@ def test_run_serves_and_ctrl_c_leaves_no_process(tmp_path, model):
             break
     assert any(line.startswith("Lantern is ready") for line in output), "".join(output)
     assert not port_is_free("127.0.0.1", ports["RASA_PORT"])
+    assert not port_is_free("127.0.0.1", ports["CONSOLE_PORT"])  # the staff console
     servers = _descendants(process.pid)
     assert len(servers) >= 2
     os.killpg(process.pid, signal.SIGINT)
@@ -67,6 +68,7 @@ def test_run_serves_and_ctrl_c_leaves_no_process(tmp_path, model):
     assert process.returncode == 0
     assert port_is_free("127.0.0.1", ports["RASA_PORT"])
     assert port_is_free("127.0.0.1", ports["ACTION_PORT"])
+    assert port_is_free("127.0.0.1", ports["CONSOLE_PORT"])
     alive = [pid for pid in servers if Path(f"/proc/{pid}").exists()]
     assert not alive, f"processes left behind: {alive}"
 
