@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from bot.console.followup import update_follow_up
 from bot.console.index import sync
 from bot.console.queue import QueueFilters, countries_in_queue, query_queue
-from bot.console.tables import conversations
+from bot.console.db import utcnow
+from bot.console.tables import conversations, index_state
 from bot.conversations.erasure import erase_conversation
 from bot.conversations.events import events
 from bot.conversations.synthetic import Turn, as_rows, conversation_events
@@ -147,3 +148,29 @@ def test_a_row_that_is_not_json_breaks_nothing(engine, seeded):
         )
     assert _ids(_queue(engine, text="passport")) == [seeded["held"]]
     assert "broken-9" in _ids(_queue(engine))
+
+
+def test_an_event_committed_late_with_a_lower_id_is_still_indexed(engine, seeded):
+    """PostgreSQL can commit ids out of order; the re-read window catches the late one."""
+    with engine.begin() as connection:
+        highest = connection.execute(sa.select(sa.func.max(events.c.id))).scalar()
+        # A later transaction commits first (id highest + 50) and is indexed ...
+        first = as_rows("other-9", conversation_events([Turn("hello", intent="greet")], NOW))
+        for offset, row in enumerate(first):
+            row["id"] = highest + 50 + offset
+        connection.execute(sa.insert(events), first)
+    _queue(engine)
+    # ... then an earlier one commits, with lower ids than those already indexed.
+    late = conversation_events([Turn("they hit me", flags=["threats_or_violence"])], NOW)[3:]
+    rows = as_rows(seeded["calm"], late)
+    for offset, row in enumerate(rows):
+        row["id"] = highest + 1 + offset
+    with engine.begin() as connection:
+        connection.execute(sa.insert(events), rows)
+        if connection.dialect.name != "postgresql":
+            return  # SQLite has one writer: its ids are never committed out of order
+        connection.execute(
+            sa.update(index_state).values(synced_at=utcnow() - dt.timedelta(minutes=1))
+        )
+    row = next(r for r in _queue(engine).rows if r.sender_id == seeded["calm"])
+    assert row.red_flags == ("threats_or_violence",)
