@@ -6,10 +6,10 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from bot.console.db import utcnow
 from bot.console.followup import update_follow_up
 from bot.console.index import sync
 from bot.console.queue import QueueFilters, countries_in_queue, query_queue
-from bot.console.db import utcnow
 from bot.console.tables import conversations, index_state
 from bot.conversations.erasure import erase_conversation
 from bot.conversations.events import events
