@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.console.config import ConsoleConfig
 from bot.console.db import make_engine, migrate
@@ -39,6 +40,9 @@ def create_app(config: ConsoleConfig, engine: Engine | None = None) -> Flask:
     app.extensions["lantern_engine"] = engine
     app.extensions["lantern_config"] = config
     install(app, config)
+    if config.trusted_proxies > 0:  # the client address comes from the proxies' header
+        n = config.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     for module in (auth, cases, admin, inbox):
         app.register_blueprint(module.blueprint)
     app.add_template_filter(when)

@@ -31,6 +31,8 @@ class ConsoleConfig:
     nlu_dir: Path = PROJECT_ROOT / "data" / "nlu"  # where the trainer inbox exports to
     # Host names the console answers to (others get 400: no DNS-rebinding from a web page).
     hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
+    # Reverse proxies in front of the console whose X-Forwarded-For the access log trusts.
+    trusted_proxies: int = 0
 
     @property
     def url(self) -> str:
@@ -76,6 +78,7 @@ def load_config() -> ConsoleConfig:
         session_idle_minutes=int(_env("CONSOLE_SESSION_MINUTES", "30")),
         secure_cookies=_env("CONSOLE_SECURE_COOKIES", "false").lower() == "true",
         nlu_dir=Path(_env("CONSOLE_NLU_DIR", str(PROJECT_ROOT / "data" / "nlu"))),
+        trusted_proxies=int(_env("CONSOLE_TRUSTED_PROXIES", "0")),
         hosts=tuple(
             name.strip()
             for name in _env("CONSOLE_HOSTS", f"localhost,127.0.0.1,{settings.bind_host}").split(

@@ -8,9 +8,10 @@ import sqlalchemy as sa
 
 from bot.console import audit
 from bot.console.accounts import create_account
+from bot.console.app import create_app
 from bot.console.db import utcnow
 from bot.console.tables import sessions
-from tests.console.conftest import csrf_token
+from tests.console.conftest import console_config, csrf_token
 
 PASSWORD = "a long enough password"
 
@@ -258,3 +259,28 @@ def test_changing_ones_password_ends_the_session(app):
     assert client.get("/queue").status_code == 302
     assert _login(client, "ana").status_code == 401
     assert _login(client, "ana", new).status_code == 302
+
+
+def test_the_access_log_trusts_forwarded_addresses_only_behind_a_proxy(app, engine, database_url):
+    _account(app, "ana", "caseworker")
+    forged = {"X-Forwarded-For": "203.0.113.9"}
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.1.1.1"
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post(
+        "/login",
+        data={"username": "ana", "password": PASSWORD, "csrf_token": token},
+        headers=forged,
+    )
+    assert _entries(app, action=audit.LOGIN)[0].ip == "10.1.1.1"
+
+    proxied = create_app(console_config(database_url, trusted_proxies=1), engine)
+    client = proxied.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.1.1.1"
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post(
+        "/login",
+        data={"username": "ana", "password": PASSWORD, "csrf_token": token},
+        headers=forged,
+    )
+    assert _entries(app, action=audit.LOGIN)[0].ip == "203.0.113.9"
