@@ -28,6 +28,21 @@ RETENTION_PURGE = "retention_purge"
 EXPORT = "export"
 REVIEW = "review"
 ACCESS_DENIED = "access_denied"
+ACTIONS = (
+    LOGIN,
+    LOGIN_FAILED,
+    LOGOUT,
+    VIEW_QUEUE,
+    VIEW_TRANSCRIPT,
+    FOLLOW_UP_CHANGE,
+    NOTE_ADDED,
+    ACCOUNT_CHANGE,
+    ERASE,
+    RETENTION_PURGE,
+    EXPORT,
+    REVIEW,
+    ACCESS_DENIED,
+)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ class QueueRow:
     country: str | None
     home_country: str | None
     urgent: bool
+    about_other: bool
     started_at: dt.datetime
     last_message_at: dt.datetime
     person_messages: int
@@ -115,6 +116,7 @@ def _to_row(row: sa.engine.Row) -> QueueRow:
         country=row.country,
         home_country=row.home_country,
         urgent=bool(row.urgent),
+        about_other=bool(row.about_other),
         started_at=_when(row.started_at),
         last_message_at=_when(row.last_message_at),
         person_messages=int(row.person_messages),

@@ -139,6 +139,7 @@ def audit_log():
         page=page,
         wanted=wanted,
         arguments=arguments,
+        actions=audit.ACTIONS,
     )
 
 
