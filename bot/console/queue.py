@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.console.tables import conversations, follow_ups
+from bot.contract import RISK_LEVELS
 from bot.conversations.search import senders_mentioning
 
 PAGE_SIZE = 50
@@ -178,3 +179,15 @@ def countries_in_queue(connection: Connection) -> list[str]:
         if code
     }
     return sorted(found)
+
+
+def level_counts(connection: Connection) -> dict[str, int]:
+    """How many indexed conversations have each risk level (all levels, highest first)."""
+    found = dict(
+        connection.execute(
+            sa.select(conversations.c.risk_level, sa.func.count()).group_by(
+                conversations.c.risk_level
+            )
+        ).all()
+    )
+    return {level: int(found.get(level, 0)) for level in reversed(RISK_LEVELS)}

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from bot.console.db import utcnow
 from bot.console.followup import update_follow_up
 from bot.console.index import sync
-from bot.console.queue import QueueFilters, countries_in_queue, query_queue
+from bot.console.queue import QueueFilters, countries_in_queue, level_counts, query_queue
 from bot.console.tables import conversations, index_state
 from bot.conversations.erasure import erase_conversation
 from bot.conversations.events import events
@@ -65,6 +65,13 @@ def test_filters_narrow_the_queue(engine, seeded):
     assert seeded["held"] not in _ids(_queue(engine, status="new"))
     with engine.connect() as connection:
         assert countries_in_queue(connection) == ["KH", "MM", "PH", "TH"]
+        assert level_counts(connection) == {
+            "critical": 2,
+            "high": 1,
+            "medium": 0,
+            "low": 1,
+            "none": 1,
+        }
 
 
 def test_text_search_finds_what_the_person_wrote_and_nothing_else(engine, seeded):

@@ -13,7 +13,7 @@ from bot.console.accounts import all_accounts
 from bot.console.followup import FollowUpError, add_note, get_follow_up, history, update_follow_up
 from bot.console.forms import FollowUpForm, NoteForm, QueueFilterForm
 from bot.console.index import sync
-from bot.console.queue import QueueFilters, countries_in_queue, query_queue
+from bot.console.queue import QueueFilters, countries_in_queue, level_counts, query_queue
 from bot.console.security import client_ip, engine, roles_required
 from bot.console.tables import conversations
 from bot.conversations.erasure import ERASURES_TABLE, erasures
@@ -67,6 +67,7 @@ def queue():
         form.country.choices = [("", "any")] + [(c, c) for c in countries_in_queue(connection)]
         filters = _filters(form)
         page = query_queue(connection, filters)
+        counts = level_counts(connection)
     used = [
         name
         for name in ("level", "flag", "stage", "country", "status", "since", "until")
@@ -82,7 +83,9 @@ def queue():
             f"{'yes' if filters.text else 'no'}; page {filters.page}",
         )
     arguments = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("queue.html", form=form, page=page, filters=filters, arguments=arguments)
+    return render_template(
+        "queue.html", form=form, page=page, filters=filters, arguments=arguments, counts=counts
+    )
 
 
 def _erasure_of(connection: sa.engine.Connection, sender_id: str):
