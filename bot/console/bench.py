@@ -10,6 +10,7 @@ Numbers go to reports/console-bench.json; nothing here is a pass/fail test.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import random
 import statistics
@@ -199,7 +200,12 @@ def _drop_postgres(url: str) -> None:
 def main() -> int:
     """Measure on SQLite and (when it answers) PostgreSQL; print and write the report."""
     report: dict[str, object] = {
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            # The machine is shared: the 1-minute load average says how busy it was.
+            "load_average_at_start": round(os.getloadavg()[0], 2),
+        },
         "repeats": REPEATS,
     }
     with tempfile.TemporaryDirectory() as scratch:
@@ -210,6 +216,7 @@ def main() -> int:
             report["postgresql"] = measure(postgres)
         finally:
             _drop_postgres(postgres)
+    report["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 2)
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
