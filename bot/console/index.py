@@ -125,6 +125,28 @@ def _refresh(connection: Connection, senders: Iterable[str]) -> tuple[int, int]:
     return updated, removed
 
 
+def _reconcile(connection: Connection) -> tuple[set[str], int]:
+    """Conversations whose stored events differ from the index, and the highest stored id.
+
+    Needed after an erasure: SQLite gives the ids of deleted rows at the end of the table to
+    the next rows stored, so new events can arrive below the last id the index saw.
+    """
+    stored = {
+        str(sender): int(highest)
+        for sender, highest in connection.execute(
+            sa.select(events.c.sender_id, sa.func.max(events.c.id)).group_by(events.c.sender_id)
+        )
+    }
+    indexed = {
+        str(sender): int(highest)
+        for sender, highest in connection.execute(
+            sa.select(conversations.c.sender_id, conversations.c.last_event_id)
+        )
+    }
+    changed = {sender for sender, highest in stored.items() if indexed.get(sender) != highest}
+    return changed | (set(indexed) - set(stored)), max(stored.values(), default=0)
+
+
 def forget_staff_records(connection: Connection, sender_id: str) -> None:
     """Delete what staff wrote about an erased conversation: follow-up, notes, reviews."""
     for table in (follow_ups, follow_up_changes, notes, reviews):
@@ -173,6 +195,9 @@ def sync(connection: Connection, force: bool = False) -> SyncResult:
             senders.add(str(sender_id))
             forget_staff_records(connection, str(sender_id))
             newest_erasure = max(newest_erasure, int(erasure_id))
+        if erased:
+            changed, newest_event = _reconcile(connection)
+            senders |= changed
     updated, removed = _refresh(connection, senders)
     connection.execute(
         sa.update(index_state)

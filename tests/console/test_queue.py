@@ -181,3 +181,24 @@ def test_an_event_committed_late_with_a_lower_id_is_still_indexed(engine, seeded
         )
     row = next(r for r in _queue(engine).rows if r.sender_id == seeded["calm"])
     assert row.red_flags == ("threats_or_violence",)
+
+
+def test_a_conversation_stored_after_an_erasure_is_indexed(engine, seeded):
+    """SQLite reuses the ids of erased rows at the end of the table; nothing is missed."""
+    from bot.conversations.synthetic import write_conversation
+
+    _queue(engine)
+    with engine.begin() as connection:
+        erase_conversation(connection, seeded["calm"], "person")  # the newest rows
+        write_conversation(connection, "after-1", [Turn("they took my phone")], NOW)
+    assert "after-1" in _ids(_queue(engine))
+    later = conversation_events([Turn("and my passport", flags=["documents_confiscated"])], NOW)
+    with engine.begin() as connection:
+        write_conversation(connection, "after-2", [Turn("hello", intent="greet")], NOW)
+        connection.execute(sa.insert(events), as_rows("after-1", later[3:]))
+    page = _queue(engine)
+    assert {"after-1", "after-2"} <= set(_ids(page))
+    assert next(r for r in page.rows if r.sender_id == "after-1").red_flags == (
+        "documents_confiscated",
+    )
+    assert seeded["calm"] not in _ids(page)
