@@ -66,7 +66,9 @@ def known_intents(domain_file: Path = DOMAIN_FILE) -> tuple[str, ...]:
 def _unreviewed():
     return sa.and_(
         events.c.type_name == "user",
-        ~sa.select(reviews.c.id).where(reviews.c.event_id == events.c.id).exists(),
+        ~sa.select(reviews.c.id)
+        .where(reviews.c.event_id == events.c.id, reviews.c.sender_id == events.c.sender_id)
+        .exists(),
     )
 
 
