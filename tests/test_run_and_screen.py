@@ -38,7 +38,12 @@ def _descendants(pid: int) -> list[int]:
 
 
 def test_run_serves_and_ctrl_c_leaves_no_process(tmp_path, model):
-    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
+    ports = {
+        "RASA_PORT": free_port(),
+        "ACTION_PORT": free_port(),
+        "WEB_PORT": free_port(),
+        "CONSOLE_PORT": free_port(),
+    }
     env = {
         **os.environ,
         **{k: str(v) for k, v in ports.items()},
@@ -67,6 +72,7 @@ def test_run_serves_and_ctrl_c_leaves_no_process(tmp_path, model):
     chat_page = f"http://localhost:{ports['WEB_PORT']}/"
     assert any(line.split() == ["Chat", "page:", chat_page] for line in output), "".join(output)
     assert "Lantern" in urllib.request.urlopen(chat_page, timeout=10).read().decode()
+    assert not port_is_free("127.0.0.1", ports["CONSOLE_PORT"])  # the staff console
     servers = _descendants(process.pid)
     assert len(servers) >= 2
     os.killpg(process.pid, signal.SIGINT)
@@ -76,6 +82,7 @@ def test_run_serves_and_ctrl_c_leaves_no_process(tmp_path, model):
     assert port_is_free("127.0.0.1", ports["RASA_PORT"])
     assert port_is_free("127.0.0.1", ports["ACTION_PORT"])
     assert port_is_free("127.0.0.1", ports["WEB_PORT"])
+    assert port_is_free("127.0.0.1", ports["CONSOLE_PORT"])
     alive = [pid for pid in servers if Path(f"/proc/{pid}").exists()]
     assert not alive, f"processes left behind: {alive}"
 
