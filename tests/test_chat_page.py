@@ -29,7 +29,7 @@ from bot.referrals import default_directory
 from bot.screening.messages import Messages
 from bot.screening.render import referral_line
 from bot.settings import PROJECT_ROOT, Settings
-from bot.web.assets import SIZE_BUDGET_BYTES
+from bot.web.assets import SIZE_BUDGET_BYTES, node_modules
 from bot.web.service import start_web_server
 from tests.browser import screenshot_path
 from tests.conftest import make_settings
@@ -539,6 +539,28 @@ def test_rasa_refuses_a_socket_from_a_site_not_allowed(chat):
         assert _socket_handshake(chat, None, transport) == opened  # not a browser: no Origin
 
 
+def accessibility_violations(page: Page) -> list[tuple[str, list[str]]]:
+    """WCAG 2.1 A and AA problems axe-core (npm, bot/web/package.json) finds on the page."""
+    source = (node_modules() / "axe-core" / "axe.min.js").read_text()
+    page.evaluate(source)  # evaluated by the test, so the page's CSP does not apply
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})
+            .then(r => r.violations.map(v => [v.id, v.nodes.map(n => n.target.join(' '))]))"""
+    )
+    return [(rule, targets) for rule, targets in result]
+
+
+def test_the_accessibility_check_finds_a_planted_fault(chat, context):
+    """Guards the check above against passing vacuously."""
+    page = context.new_page()
+    page.goto(chat.url)
+    page.evaluate(
+        """() => { const bad = document.createElement('button');
+                   document.querySelector('.banner').appendChild(bad); }"""
+    )
+    assert "button-name" in [rule for rule, _ in accessibility_violations(page)]
+
+
 def _contrast(foreground: list[float], background: list[float]) -> float:
     def luminance(rgb: list[float]) -> float:
         channels = [c / 255 for c in rgb[:3]]
@@ -588,6 +610,8 @@ def test_layout_keyboard_and_contrast(chat, browser, name, viewport, scheme):
         page.wait_for_timeout(1500)  # the rest of a multi-part answer
         page.screenshot(path=screenshot_path(f"chat-{name}"))
 
+        violations = accessibility_violations(page)
+        assert violations == [], violations
         width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1], "the page scrolls sideways"
         exit_box = page.get_by_role("link", name="Quick exit").bounding_box()
