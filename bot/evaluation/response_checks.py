@@ -33,7 +33,8 @@ import yaml
 from bot.contract import FLAG_IDS
 
 RESPONSE_NAME = re.compile(r"^(utter|screen)_[a-z0-9_]+$")
-TOOL_FOLDERS = ("bot/evaluation", "bot/ops", "bot/training", "bot/privacy")
+# The code that decides what the bot says: the custom actions and the dialogue package.
+DIALOGUE_CODE = ("actions", "bot/screening")
 _HOLE = "[A-Za-z0-9_]+"
 # A pattern needs this many letters or digits of its own to count ("_{x}" does not).
 MIN_PATTERN_CHARS = 3
@@ -127,13 +128,8 @@ def _add_pattern(found: CodeReferences, parts: list[ast.expr]) -> None:
 
 
 def bot_code_files(root: Path) -> list[Path]:
-    """The Python files of the bot itself (actions and domain code, not the tools)."""
-    files = sorted((root / "actions").rglob("*.py")) + sorted((root / "bot").rglob("*.py"))
-    return [
-        path
-        for path in files
-        if not any(path.is_relative_to(root / folder) for folder in TOOL_FOLDERS)
-    ]
+    """The Python files that choose the bot's responses (not the console, web or tools)."""
+    return [path for folder in DIALOGUE_CODE for path in sorted((root / folder).rglob("*.py"))]
 
 
 def responses_in(path: Path) -> set[str]:
