@@ -21,10 +21,12 @@ help:
 	@echo "make console | console-purge | console-bench | lock-console"
 
 run:
+	@bash scripts/web-deps.sh >/dev/null
 	@$(RUN) python -m bot.ops.run
 
 test:
 	@bash scripts/services.sh
+	@bash scripts/web-deps.sh >/dev/null
 	@$(RUN) python -m bot.ops.modelcache
 	@$(CONSOLE) $(CONSOLE_TESTS)
 	@$(RUN) python -m pytest $(PYTEST_ARGS)

@@ -1,13 +1,22 @@
 """The screening contract's vocabulary: red-flag ids, stages, risk levels and slots.
 
 This module is the single source of truth in code for the identifiers fixed by
-`../shared/spec/screening-contract.md`; a test checks it against that file.
+`../shared/spec/screening-contract.md`; a test checks it against that file. The red flags
+themselves are listed in `bot/red_flags.yml` (id, group, reason), so that adding a flag
+needs no Python (docs/adding-a-flag.md).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
+
+import yaml
+
+RED_FLAGS_FILE = Path(__file__).with_name("red_flags.yml")
+_FLAG_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class FlagGroup(str, Enum):
@@ -26,50 +35,33 @@ class RedFlag:
     reason: str
 
 
-RED_FLAGS: tuple[RedFlag, ...] = (
-    RedFlag("unrealistic_pay", FlagGroup.RECRUITMENT, "Pay far above what the job would earn"),
-    RedFlag("lure_job_type", FlagGroup.RECRUITMENT, "A job type scam compounds use as a lure"),
-    RedFlag(
-        "informal_recruitment",
-        FlagGroup.RECRUITMENT,
-        "Recruited through social media or a contact, not a licensed agency",
-    ),
-    RedFlag(
-        "unverifiable_employer", FlagGroup.RECRUITMENT, "Employer or recruiter cannot be verified"
-    ),
-    RedFlag("employer_paid_travel", FlagGroup.RECRUITMENT, "Employer pays travel in advance"),
-    RedFlag(
-        "irregular_travel",
-        FlagGroup.RECRUITMENT,
-        "Irregular travel: tourist visa, border crossing or being driven on",
-    ),
-    RedFlag("destination_changed", FlagGroup.RECRUITMENT, "Place of work changed after the offer"),
-    RedFlag(
-        "high_risk_destination", FlagGroup.RECRUITMENT, "Destination in a known scam-compound area"
-    ),
-    RedFlag(
-        "no_contract", FlagGroup.RECRUITMENT, "No written contract, or one the person cannot read"
-    ),
-    RedFlag(
-        "pressure_secrecy", FlagGroup.RECRUITMENT, "Pressed to decide fast or keep the offer secret"
-    ),
-    RedFlag(
-        "fees_or_debt",
-        FlagGroup.RECRUITMENT,
-        "Recruitment fee, deposit, or travel costs turned into debt",
-    ),
-    RedFlag("documents_confiscated", FlagGroup.WORKPLACE, "Passport or ID taken"),
-    RedFlag("phone_confiscated", FlagGroup.WORKPLACE, "Phone taken or communication restricted"),
-    RedFlag("movement_restricted", FlagGroup.WORKPLACE, "Cannot leave the building or compound"),
-    RedFlag("debt_or_ransom", FlagGroup.WORKPLACE, "Debt, ransom or threat of being sold to leave"),
-    RedFlag("wages_withheld", FlagGroup.WORKPLACE, "Wages unpaid or withheld"),
-    RedFlag("forced_scamming", FlagGroup.WORKPLACE, "Forced to scam people"),
-    RedFlag("threats_or_violence", FlagGroup.WORKPLACE, "Threats, beatings or torture"),
-    RedFlag("sexual_violence", FlagGroup.WORKPLACE, "Sexual abuse or exploitation"),
-    RedFlag(
-        "abusive_conditions", FlagGroup.WORKPLACE, "Excessive hours, quotas or degrading conditions"
-    ),
-)
+def load_red_flags(path: Path = RED_FLAGS_FILE) -> tuple[RedFlag, ...]:
+    """The red flags of a flags file, in its order; a mistake in the file raises an error
+    that says which entry is wrong and how."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = data.get("red_flags") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"{path.name}: needs a `red_flags:` list")
+    flags: list[RedFlag] = []
+    groups = {group.value for group in FlagGroup}
+    for number, entry in enumerate(entries, start=1):
+        where = f"{path.name}, red flag {number}"
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where}: needs `id`, `group` and `reason`")
+        flag_id, group, reason = entry.get("id"), entry.get("group"), entry.get("reason")
+        if not isinstance(flag_id, str) or not _FLAG_ID.fullmatch(flag_id):
+            raise ValueError(f"{where}: id {flag_id!r} must be lower-case letters and _")
+        if group not in groups:
+            raise ValueError(f"{where} ({flag_id}): group must be one of {sorted(groups)}")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(f"{where} ({flag_id}): needs a short `reason` for staff")
+        if any(flag.id == flag_id for flag in flags):
+            raise ValueError(f"{where}: id {flag_id} is listed twice")
+        flags.append(RedFlag(flag_id, FlagGroup(group), reason.strip()))
+    return tuple(flags)
+
+
+RED_FLAGS: tuple[RedFlag, ...] = load_red_flags()
 
 FLAG_IDS: tuple[str, ...] = tuple(flag.id for flag in RED_FLAGS)
 FLAGS_BY_ID: dict[str, RedFlag] = {flag.id: flag for flag in RED_FLAGS}

@@ -1,32 +1,18 @@
-"""Validate eval/devset.jsonl against the screening contract's label sets."""
+"""Validate eval/devset.jsonl against the screening contract's label sets.
+
+Run from the project folder: `scripts/venv-run python eval/check_devset.py [file]`.
+"""
 
 import json
 import re
 import sys
 from collections import Counter
+from pathlib import Path
 
-FLAGS = {
-    "unrealistic_pay",
-    "lure_job_type",
-    "informal_recruitment",
-    "unverifiable_employer",
-    "employer_paid_travel",
-    "irregular_travel",
-    "destination_changed",
-    "high_risk_destination",
-    "no_contract",
-    "pressure_secrecy",
-    "fees_or_debt",
-    "documents_confiscated",
-    "phone_confiscated",
-    "movement_restricted",
-    "debt_or_ransom",
-    "wages_withheld",
-    "forced_scamming",
-    "threats_or_violence",
-    "sexual_violence",
-    "abusive_conditions",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bot.contract import FLAG_IDS  # noqa: E402  (the flags come from bot/red_flags.yml)
+
+FLAGS = set(FLAG_IDS)
 STAGES = {"prospective", "in_situ", "exited", "none"}
 KEYS = {"id", "text", "flags", "urgent", "stage", "about_other", "country"}
 

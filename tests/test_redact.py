@@ -22,6 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
         ("ako si Mark Anthony, nandito ako sa myawaddy", ["Mark", "Anthony"], "NAME"),
         ("Nguyen Thi Lan is my sister, she is in bavet", ["Nguyen", "Lan"], "NAME"),
         ("a girl name Cherry offered me a job", ["Cherry"], "NAME"),
+        ("contact person: Somchai, line ok", ["Somchai"], "NAME"),
+        ("i'm maricel, 19 yo, from leyte", ["maricel"], "NAME"),
+        ("This is Aung Kyaw, my brother Min Thu is in Myawaddy", ["Aung", "Kyaw", "Min Thu"],
+         "NAME"),
+        ("my daughter's name is Precious", ["Precious"], "NAME"),
+        ("txt me 0917*123*4567", ["0917*123*4567"], "PHONE"),
+        ("He lives in 221B Baker Street, London", ["221B", "Baker"], "ADDRESS"),
         ("pls call me 0917 123 4567", ["0917 123 4567"], "PHONE"),
         ("my whatsapp +855 12 345 678 only at night", ["345 678"], "PHONE"),
         ("thai number 081-234-5678", ["081-234-5678"], "PHONE"),
@@ -78,6 +85,7 @@ def test_a_real_conversation_with_a_name_and_a_phone_number():
         "got a msg on fb from a lady, customer service job in bangkok 1200 usd",
         "boss took my passport and phone, we cannot leave the compound in KK Park",
         "my son says the company pays his ticket and he must leave on friday",
+        "im stuck here pls help, i am new here",
     ],
 )
 def test_money_dates_places_and_flags_words_stay(message):

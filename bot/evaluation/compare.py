@@ -14,6 +14,14 @@ from bot.contract import FLAG_IDS
 BINARY_LABELS: tuple[str, ...] = (*FLAG_IDS, "urgent", "about_other")
 # STRICT=1 fails a run when one of BINARY_LABELS lost more F1 than this.
 DEFAULT_MARGIN = 0.05
+# What the overall figures are, in words.
+OVERALL_NAMES = {
+    "flag_micro_f1": "red flags, micro F1",
+    "flag_macro_f1": "red flags, macro F1",
+    "stage_accuracy": "stage accuracy",
+    "harmless_flagged_rate": "false alarms on harmless messages (lower is better)",
+    "intent_accuracy": "intent accuracy (held-out fifth of the training data)",
+}
 # Overall figures, with whether a higher value is better.
 OVERALL: tuple[tuple[str, bool], ...] = (
     ("flag_micro_f1", True),
@@ -36,6 +44,22 @@ def wrong_labels(gold: Mapping[str, Any], guess: Mapping[str, Any]) -> list[str]
     if gold.get("stage") != guess.get("stage"):
         wrong.append("stage")
     return wrong
+
+
+def describe_wrong(gold: Mapping[str, Any], guess: Mapping[str, Any]) -> list[str]:
+    """What one prediction got wrong, in words ("missed documents_confiscated",
+    "false alarm: urgent", "stage in_situ taken for exited")."""
+    gold_flags, guess_flags = set(gold.get("flags") or ()), set(guess.get("flags") or ())
+    words = [f"missed {flag}" for flag in sorted(gold_flags - guess_flags)]
+    words += [f"false alarm: {flag}" for flag in sorted(guess_flags - gold_flags)]
+    for key in ("urgent", "about_other"):
+        if bool(gold.get(key)) and not guess.get(key):
+            words.append(f"missed {key}")
+        elif guess.get(key) and not gold.get(key):
+            words.append(f"false alarm: {key}")
+    if gold.get("stage") != guess.get("stage"):
+        words.append(f"stage {gold.get('stage')} taken for {guess.get('stage')}")
+    return words
 
 
 def outcomes(
@@ -189,5 +213,6 @@ def format_comparison(comparison: Mapping[str, Any], limit: int = 10) -> str:
     )
     for flip in flipped[:limit]:
         text = " ".join(flip["text"].split())[:70]
-        lines.append(f"  {flip['id']}: {', '.join(flip['labels'])} | {text}")
+        what = "; ".join(flip.get("details") or flip["labels"])
+        lines.append(f"  {flip['id']}: {what} | {text}")
     return "\n".join(lines)

@@ -25,7 +25,8 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+import warnings
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from bot.evaluation.compare import (
     DEFAULT_MARGIN,
     baseline_from_run,
     compare,
+    describe_wrong,
     format_comparison,
     outcomes,
     strict_failures,
@@ -285,6 +287,10 @@ def build_run(
     }
     texts = {str(item["id"]): item["text"] for item in devset}
     comparison = compare(current, baseline, texts)
+    guesses = {str(guess["id"]): guess for guess in lantern}
+    for flip in comparison["flipped"]:
+        gold = next(item for item in devset if str(item["id"]) == flip["id"])
+        flip["details"] = describe_wrong(gold, guesses.get(flip["id"], {}))
     return {
         "generated_at": generated_at,
         "model": model_name,
@@ -364,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "accept":
         return accept()
     logging.basicConfig(level=logging.WARNING)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message="Slot auto-fill has been removed")
     from bot.ops.modelcache import ensure_model
 
     model = ensure_model()
@@ -387,12 +395,23 @@ def main(argv: list[str] | None = None) -> int:
     print(short_table(run))
     print(f"eval: written {json_path.relative_to(PROJECT_ROOT)} and "
           f"{html_path.relative_to(PROJECT_ROOT)} (open it in a browser)")  # fmt: skip
-    margin = float(os.environ.get("EVAL_MARGIN", DEFAULT_MARGIN))
-    failures = strict_failures(run["comparison"], margin)
-    if failures and os.environ.get("STRICT") == "1":
-        print(f"eval: STRICT=1 and F1 fell by more than {margin}:", *failures, sep="\n  ")
-        return 1
-    return 0
+    code, message = strict_verdict(run["comparison"], os.environ)
+    if message:
+        print(message)
+    return code
+
+
+def strict_verdict(comparison: dict[str, Any], environ: Mapping[str, str]) -> tuple[int, str]:
+    """Exit code and message: 1 only with `STRICT=1` and a label's F1 fallen by more than
+    `EVAL_MARGIN` (default 0.05)."""
+    margin = float(environ.get("EVAL_MARGIN") or DEFAULT_MARGIN)
+    failures = strict_failures(comparison, margin)
+    if not failures:
+        return 0, ""
+    listed = "\n  ".join(failures)
+    if environ.get("STRICT") == "1":
+        return 1, f"eval: STRICT=1 and F1 fell by more than {margin}:\n  {listed}"
+    return 0, f"eval: F1 fell by more than {margin} (STRICT=1 would fail):\n  {listed}"
 
 
 if __name__ == "__main__":

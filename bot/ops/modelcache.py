@@ -12,8 +12,16 @@ from pathlib import Path
 from bot.ops.paths import cache_dir, models_dir, var_dir
 from bot.settings import PROJECT_ROOT
 
-# What a trained model depends on (the list plus the pinned environment).
-MODEL_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu", "requirements.lock")
+# What a trained model depends on (the list plus the pinned environment, and the
+# red flags the screening model learns, listed in bot/red_flags.yml).
+MODEL_INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "data",
+    "bot/nlu",
+    "bot/red_flags.yml",
+    "requirements.lock",
+)
 # Read by the action server at run time, never by training (Rasa skips YAML files whose
 # top-level key is not nlu/stories/rules).
 NOT_MODEL_INPUTS = ("data/referrals",)

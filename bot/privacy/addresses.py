@@ -23,7 +23,7 @@ STREET_WORDS = (
     r"condo|house|kampung|desa|kelurahan|kecamatan|rt|rw|phuong|phường|"
     r"tambon|amphoe|tole|marg|nagar|colony|sector|mohalla|gali|plot|flat"
 )
-_NUMBER = r"\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?)?"
+_NUMBER = r"\d{1,5}[a-zA-Z]?(?:[/-]\d{1,5}[a-zA-Z]?)?"
 # Between a house number and its street word: only capitalised words ("12 Rizal St").
 _NAME_WORDS = r"(?:[A-Z][\w'.-]*\s+){0,3}"
 _NUMBER_THEN_STREET = re.compile(

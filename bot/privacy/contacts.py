@@ -61,7 +61,7 @@ _PLATFORM_HANDLE = re.compile(
     r"(?P<handle>[\w.]*[\w](?:[\w.-]*\w)?)",
     re.IGNORECASE | re.UNICODE,
 )
-_DIGIT_RUN = re.compile(r"(?<![\w])\+?\(?\d[\d\s().-]{5,}\d(?![\w])")
+_DIGIT_RUN = re.compile(r"(?<![\w])\+?\(?\d[\d\s().*/_-]{5,}\d(?![\w])")
 _MONEY_BEFORE = re.compile(
     r"(?:[$€£¥₱฿₫₹₦]|\b(?:usd|us\$|php|thb|rp|idr|vnd|rm|myr|inr|rs|npr|kes|ksh|ngn|rmb|cny|"
     r"kip|lak|riel|khr|mmk|kyat|peso|pesos|baht|dong|rupiah|salary|gaji|sahod|pay|k)\.?)\s*$",

@@ -1,7 +1,7 @@
 """Finding people's names: cue words, titles, and Faker's per-country name lists.
 
 A word is taken as a name when
-- it follows a strong cue ("my name is", "name:", "named",
+- it follows a strong cue ("my name is", "name:", "named", "contact:", "recruiter:",
   "nama saya", "ako si", a title such as "Mr", "Ms", "Dr", "Pak", "Bu", "Mbak", "Tita")
   and is not a common word;
 - it follows a weaker cue (a relation: "my son", "her sister", "the recruiter"; "I am",
@@ -10,7 +10,8 @@ A word is taken as a name when
   only before a capitalised word)
   and is capitalised, or is a first name in the lists; after a relation, also a lower-case
   word that is no common word and is followed by "is", "was", "who", "said" or a comma
-  ("my son jun is in cambodia");
+  ("my son jun is in cambodia"), and after "I am" a lower-case word followed by an age,
+  "from" or "here" ("im maricel, 19", "i'm jun from cebu");
 - it is capitalised anywhere and is a first name in the name lists.
 A found name takes the capitalised or listed words right after it ("Maria Santos Cruz",
 up to four words). The name lists are the first and last names of Faker's person
@@ -54,6 +55,7 @@ COMMON_WORDS = frozenset(
     then there these they this those through to too under until up very was we were what when
     where which while who whom why will with would you your yours yourself yourselves yet
     us it mine everything something nothing anything ever
+    stuck lost trapped alone desperate new ready free busy single married pregnant
     ok okay yes yeah ya yup no nope pls please plz thanks thank thx sorry hi hello hey dear
     sir madam maam mam po lang na rin din ba ng sa ang mga si ni kay ko ako ikaw siya kami
     kayo sila yung saya aku kamu dia kami mereka dan atau yang di ke dari ini itu ada tidak
@@ -105,7 +107,9 @@ _STRONG_CUES = re.compile(
     r"nickname\s*(?:is|:)?|alias|a\.?k\.?a\.?|nama\s+(?:saya|aku|ku)|namaku|"
     r"pangalan\s+ko(?:\s+ay)?|ako\s+si|ako\s+po\s+si|t[eê]n\s+(?:t[oô]i|em|anh|ch[iị])\s+l[aà]|"
     r"mera\s+naam|mera\s+nam|mr|mrs|ms|mister|madam|madame|ma'?am|mdm|dr|"
-    r"pak|bapak|bu|ibu|mbak|tito|tita|manong|manang)\.?\s*[,:-]?\s+",
+    r"pak|bapak|bu|ibu|mbak|tito|tita|manong|manang|"
+    r"(?:contact(?:\s+person)?|recruiter|agent|hr|from|sender|boss|manager|supervisor|"
+    r"pic|person\s+in\s+charge|signed)\s*(?=:))\.?\s*[,:-]?\s+",
     re.IGNORECASE,
 )
 _FAMILY = (
@@ -142,6 +146,11 @@ _NAME_FOLLOWER = re.compile(
     r"\s*(?:,|(?:is|was|has|had|who|said|says|told|tells|went)\b)",
     re.IGNORECASE,
 )
+# What follows a lower-case name after "i am": "im maricel, 19", "i'm jun from cebu".
+_SELF_CUES = re.compile(r"\b(?:i\s+am|i'm|i’m|im|iam)\s+", re.IGNORECASE)
+_SELF_FOLLOWER = re.compile(
+    r",?\s*(?:\d{1,2}\b|from\b|here\b|(?:age|aged|yo|years?)\b)", re.IGNORECASE
+)
 _SIGNATURE = re.compile(r"(?:^|\n)\s*[-–—~]\s*(?P<name>[^\W\d_][\w'’-]*)\s*$", re.UNICODE)
 
 
@@ -166,6 +175,15 @@ def find_names(text: str) -> list[Span]:
         end = _name_end(text, match.end(), strict=True) or _lower_case_name_end(text, match.end())
         if end:
             spans.append(Span(match.end(), end, "NAME"))
+    for match in _SELF_CUES.finditer(text):
+        word = _WORD.match(text, match.end())
+        if (
+            word
+            and _may_be_name(word.group(0))
+            and not re.search(r"(ly|ing|ed)$", word.group(0), re.IGNORECASE)
+            and _SELF_FOLLOWER.match(text, word.end())
+        ):
+            spans.append(Span(word.start(), word.end(), "NAME"))
     for match in _WORD.finditer(text):
         if _looks_like_listed_name(text, match):
             end = _name_end(text, match.start(), strict=True)
