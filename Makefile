@@ -1,8 +1,11 @@
 # Lantern: every routine is a target; CI calls `make test` (see .ci/run).
 SHELL := /bin/bash
 RUN := scripts/venv-run
+CONSOLE := scripts/venv-run --env console
+CONSOLE_TESTS := python -m pytest --confcutdir=tests/console -p no:cacheprovider tests/console
 
 .PHONY: help run test screen bench train validate eval eval-accept lint lock clean
+.PHONY: console console-admin console-purge console-bench lock-console
 
 help:
 	@echo "make run     install what is missing, train if stale, serve the bot"
@@ -14,13 +17,18 @@ help:
 	@echo "make eval-accept   keep the last eval run as the baseline"
 	@echo "make validate      rasa data validate plus the project's own data checks"
 	@echo "make train | lint | lock | clean"
+	@echo "make console-admin   create the staff console's first admin (password prompted)"
+	@echo "make console | console-purge | console-bench | lock-console"
 
 run:
+	@bash scripts/web-deps.sh >/dev/null
 	@$(RUN) python -m bot.ops.run
 
 test:
 	@bash scripts/services.sh
+	@bash scripts/web-deps.sh >/dev/null
 	@$(RUN) python -m bot.ops.modelcache
+	@$(CONSOLE) $(CONSOLE_TESTS)
 	@$(RUN) python -m pytest $(PYTEST_ARGS)
 
 screen:
@@ -48,6 +56,22 @@ lint:
 # Re-resolve requirements.in into a full lock in a scratch virtualenv (needs Python 3.10).
 lock:
 	@bash scripts/lock.sh
+
+# The staff console (bot/console), in its own virtualenv (requirements-console.lock).
+console:
+	@$(CONSOLE) python -m bot.console serve
+
+console-admin:
+	@$(CONSOLE) python -m bot.console create-admin
+
+console-purge:
+	@$(CONSOLE) python -m bot.console purge
+
+console-bench:
+	@$(CONSOLE) python -m bot.console.bench
+
+lock-console:
+	@bash scripts/lock.sh console
 
 clean:
 	rm -rf var/ .rasa/ results/ .pytest_cache/

@@ -13,6 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_FILE = PROJECT_ROOT / ".env"
 ENV_EXAMPLE_FILE = PROJECT_ROOT / ".env.example"
 PLACEHOLDER_TOKEN = "change-me"
+LOOPBACK_OR_ANY = ("127.0.0.1", "localhost", "0.0.0.0", "::")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class Settings:
     redis_port: int
     redis_db: int
     rasa_workers: int = 1
+    # The chat page (bot/web): extra origins allowed to embed it and to open Rasa's socket,
+    # where Quick exit goes, and where browsers reach Rasa (empty: the page's host, RASA_PORT).
+    allowed_origins: tuple[str, ...] = ()
+    quick_exit_url: str = "https://www.bbc.com/weather"
+    public_rasa_url: str = ""
 
     @property
     def rasa_url(self) -> str:
@@ -41,6 +47,20 @@ class Settings:
     def action_url(self) -> str:
         """Base URL of the action server."""
         return f"http://{self._client_host}:{self.action_port}"
+
+    @property
+    def web_url(self) -> str:
+        """Where a person on this machine opens the chat page."""
+        host = "localhost" if self.bind_host in LOOPBACK_OR_ANY else self.bind_host
+        return f"http://{host}:{self.web_port}/"
+
+    def web_origins(self) -> tuple[str, ...]:
+        """Origins of the chat page itself, then ALLOWED_ORIGINS: the sites that may embed
+        the page and open Rasa's socket.io channel."""
+        own = [f"http://localhost:{self.web_port}", f"http://127.0.0.1:{self.web_port}"]
+        if self.bind_host not in LOOPBACK_OR_ANY:
+            own.append(f"http://{self.bind_host}:{self.web_port}")
+        return tuple(dict.fromkeys([*own, *self.allowed_origins]))
 
     @property
     def _client_host(self) -> str:
@@ -107,4 +127,25 @@ def load_settings(env_file: Path | None = ENV_FILE) -> Settings:
         redis_port=int(get("REDIS_PORT")),
         redis_db=int(get("REDIS_DB")),
         rasa_workers=int(get("RASA_WORKERS")),
+        allowed_origins=parse_origins(values.get("ALLOWED_ORIGINS") or ""),
+        quick_exit_url=web_address("QUICK_EXIT_URL", values.get("QUICK_EXIT_URL"))
+        or Settings.quick_exit_url,
+        public_rasa_url=web_address("PUBLIC_RASA_URL", values.get("PUBLIC_RASA_URL")).rstrip("/"),
     )
+
+
+def web_address(name: str, value: str | None) -> str:
+    """An http(s) address from .env, or "" when unset; anything else is refused."""
+    value = (value or "").strip()
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError(f"{name} must start with https:// or http://, not {value!r}")
+    return value
+
+
+def parse_origins(text: str) -> tuple[str, ...]:
+    """Comma- or space-separated origins (scheme://host[:port]) without trailing slashes."""
+    origins = [item.strip().rstrip("/") for item in text.replace(",", " ").split()]
+    for origin in origins:
+        if not origin.startswith(("http://", "https://")) or "/" in origin.split("://", 1)[1]:
+            raise ValueError(f"ALLOWED_ORIGINS: {origin!r} is not an origin like https://ngo.org")
+    return tuple(origins)

@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
 # Find Python 3.10, create (once) the virtualenv keyed by the lock file's hash, and
 # print its path (or, with --python, the interpreter found). Everything heavy lives outside the clone, in $LANTERN_CACHE.
+# Usage: bootstrap.sh [--python] [ENV]   ENV: rasa (default, requirements.lock) or
+#        console (the staff console, requirements-console.lock).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${LANTERN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lantern}"
-lock="$here/requirements.lock"
+want_python=""
+if [ "${1:-}" = "--python" ]; then want_python=1; shift; fi
+env_name="${1:-rasa}"
+case "$env_name" in
+    rasa) lock="$here/requirements.lock"; prefix="venv"; imports="rasa, rasa_sdk, sqlalchemy, dotenv" ;;
+    console) lock="$here/requirements-console.lock"; prefix="venv-console"
+             imports="flask, sqlalchemy, alembic, argon2, dotenv" ;;
+    *) echo "bootstrap.sh: unknown environment '$env_name' (rasa or console)" >&2; exit 2 ;;
+esac
 
 find_python() {
     local candidates=()
@@ -41,13 +51,13 @@ MSG
     exit 1
 fi
 
-if [ "${1:-}" = "--python" ]; then
+if [ -n "$want_python" ]; then
     echo "$python"
     exit 0
 fi
 
 key="$( (cat "$lock"; "$python" -c 'import sys; print(sys.version)') | sha256sum | cut -c1-16)"
-venv="$cache/venv-$key"
+venv="$cache/$prefix-$key"
 
 mkdir -p "$cache"
 if [ ! -f "$venv/.complete" ] && command -v flock >/dev/null 2>&1; then
@@ -64,7 +74,7 @@ if [ ! -f "$venv/.complete" ]; then
     if ! { "$venv/bin/pip" install --upgrade "pip==24.0" \
            && "$venv/bin/pip" install --no-deps -r "$lock" \
            && bash "$here/scripts/pip-check.sh" "$venv" \
-           && "$venv/bin/python" -c 'import rasa, rasa_sdk, sqlalchemy, dotenv'; } >"$log" 2>&1; then
+           && "$venv/bin/python" -c "import $imports"; } >"$log" 2>&1; then
         tail -n 30 "$log" >&2
         echo "lantern: installing the environment failed; full log: $log" >&2
         exit 1

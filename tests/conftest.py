@@ -22,6 +22,8 @@ from bot.settings import Settings, load_settings
 
 # The `browser` fixture (Debian Chromium driven by Playwright) for the browser tests.
 pytest_plugins = ["tests.browser"]
+# tests/console runs in the staff console's own virtualenv (`make test` runs both suites).
+collect_ignore = ["console"]
 
 POSTGRES_SERVER = "postgresql://postgres@localhost:5432"
 

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from bot.ops.processes import free_port, port_is_free
@@ -37,7 +38,12 @@ def _descendants(pid: int) -> list[int]:
 
 
 def test_run_serves_and_ctrl_c_leaves_no_process(tmp_path, model):
-    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port()}
+    ports = {
+        "RASA_PORT": free_port(),
+        "ACTION_PORT": free_port(),
+        "WEB_PORT": free_port(),
+        "CONSOLE_PORT": free_port(),
+    }
     env = {
         **os.environ,
         **{k: str(v) for k, v in ports.items()},
@@ -58,7 +64,15 @@ def test_run_serves_and_ctrl_c_leaves_no_process(tmp_path, model):
         if line.startswith("Lantern is ready"):
             break
     assert any(line.startswith("Lantern is ready") for line in output), "".join(output)
+    for line in process.stdout:  # the addresses printed under "Lantern is ready"
+        output.append(line)
+        if line.startswith("Press Ctrl-C"):
+            break
     assert not port_is_free("127.0.0.1", ports["RASA_PORT"])
+    chat_page = f"http://localhost:{ports['WEB_PORT']}/"
+    assert any(line.split() == ["Chat", "page:", chat_page] for line in output), "".join(output)
+    assert "Lantern" in urllib.request.urlopen(chat_page, timeout=10).read().decode()
+    assert not port_is_free("127.0.0.1", ports["CONSOLE_PORT"])  # the staff console
     servers = _descendants(process.pid)
     assert len(servers) >= 2
     os.killpg(process.pid, signal.SIGINT)
@@ -67,6 +81,8 @@ def test_run_serves_and_ctrl_c_leaves_no_process(tmp_path, model):
     assert process.returncode == 0
     assert port_is_free("127.0.0.1", ports["RASA_PORT"])
     assert port_is_free("127.0.0.1", ports["ACTION_PORT"])
+    assert port_is_free("127.0.0.1", ports["WEB_PORT"])
+    assert port_is_free("127.0.0.1", ports["CONSOLE_PORT"])
     alive = [pid for pid in servers if Path(f"/proc/{pid}").exists()]
     assert not alive, f"processes left behind: {alive}"
 

@@ -1,4 +1,4 @@
-"""`rasa run` with three changes that keep Rasa's own code paths, for `make run`:
+"""`rasa run` with four changes that keep Rasa's own code paths, for `make run`:
 
 1. A malformed JSON body gets 400 instead of Rasa 3.6's 500 on `/model/parse` (a Sanic
    request middleware added to the app `rasa.core.run.configure_app` builds).
@@ -8,6 +8,12 @@
    py-spy under `make bench` load).
 3. SQLite tracker stores use write-ahead logging with `synchronous=NORMAL`, the setting
    SQLite recommends for WAL: a commit no longer waits for a disk flush.
+4. A socket.io request whose `Origin` is not the chat page's or one of ALLOWED_ORIGINS
+   gets 403: Rasa builds its socket.io server with `cors_allowed_origins=[]`, which turns
+   python-engineio's own Origin check off, so any web site could open the channel from a
+   visitor's browser. The origins come from LANTERN_SOCKET_ORIGINS (set by
+   bot/ops/stack.py); without it nothing is checked, as in `rasa run`. Clients that send no
+   Origin (not browsers) are let through, as engineio does.
 
 Usage: `python -m bot.ops.rasa_server run ...` (the arguments of `rasa run`).
 """
@@ -15,6 +21,7 @@ Usage: `python -m bot.ops.rasa_server run ...` (the arguments of `rasa run`).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -22,6 +29,8 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+SOCKET_PATH = "/socket.io"
+SOCKET_ORIGINS_VARIABLE = "LANTERN_SOCKET_ORIGINS"
 JSON_ENDPOINTS = ("/model/parse", "/webhooks/rest/webhook", "/conversations/")
 # The text field each message endpoint needs, as a string.
 TEXT_FIELDS = {"/model/parse": "text", "/webhooks/rest/webhook": "message"}
@@ -46,6 +55,31 @@ async def reject_malformed_json(request: Request) -> HTTPResponse | None:
     return None
 
 
+def origin_guard(allowed: frozenset[str]) -> Any:
+    """A request middleware refusing socket.io requests from origins not in `allowed`."""
+
+    async def reject_foreign_origin(request: Request) -> HTTPResponse | None:
+        if not request.path.startswith(SOCKET_PATH):
+            return None
+        origin = request.headers.get("origin")
+        if origin is None or origin in allowed:
+            return None
+        return response.json(
+            {"status": "failure", "reason": "Forbidden", "message": "Origin not allowed."},
+            status=403,
+        )
+
+    return reject_foreign_origin
+
+
+def allowed_socket_origins(environment: dict[str, str]) -> frozenset[str] | None:
+    """The origins from LANTERN_SOCKET_ORIGINS, or None when it is not set."""
+    value = environment.get(SOCKET_ORIGINS_VARIABLE)
+    if value is None:
+        return None
+    return frozenset(item.strip() for item in value.split(",") if item.strip())
+
+
 def _bad_request(message: str) -> HTTPResponse:
     return response.json(
         {
@@ -63,10 +97,13 @@ def _install_guard() -> None:
     import rasa.core.run as core_run
 
     build_app = core_run.configure_app
+    origins = allowed_socket_origins(dict(os.environ))
 
     def configure_app(*args: Any, **kwargs: Any) -> Any:
         app = build_app(*args, **kwargs)
         app.register_middleware(reject_malformed_json, "request")
+        if origins is not None:
+            app.register_middleware(origin_guard(origins), "request")
         return app
 
     core_run.configure_app = configure_app

@@ -6,12 +6,14 @@ import signal
 import sys
 import time
 
+from bot.ops.console_process import console_url, start_console
 from bot.ops.modelcache import ensure_model
 from bot.ops.paths import var_dir
-from bot.ops.processes import port_is_free
+from bot.ops.processes import ManagedProcess, port_is_free
 from bot.ops.stack import Stack
 from bot.settings import ensure_env_file, load_settings
 from bot.storage import StoreUnavailable
+from bot.web.service import start_web_server
 
 
 def _stop_on_signal(signum: int, frame: object) -> None:
@@ -26,7 +28,12 @@ def main() -> int:
     settings = load_settings()
     busy = [
         port
-        for port in (settings.rasa_port, settings.action_port)
+        for port in (
+            settings.rasa_port,
+            settings.action_port,
+            settings.web_port,
+            settings.console_port,
+        )
         if not port_is_free(settings.bind_host, port)
     ]
     if busy:
@@ -36,23 +43,29 @@ def main() -> int:
         return 1
     signal.signal(signal.SIGTERM, _stop_on_signal)
     stack: Stack | None = None
+    servers: list[ManagedProcess] = []  # the chat page's server and the staff console
     try:
         stack = Stack(settings, ensure_model(), var_dir() / "logs")
         print("lantern: starting the action server and the Rasa server ...", flush=True)
         stack.start()
+        servers.append(start_web_server(settings, stack.log_dir))
+        print("lantern: starting the staff console ...", flush=True)
+        servers.append(start_console(settings, stack.log_dir))
         print(
             f"""
 Lantern is ready ({time.monotonic() - started:.0f} s).
+  Chat page:     {settings.web_url}
   Chat (REST):   curl -s -X POST {settings.rasa_url}/webhooks/rest/webhook \\
                    -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "hello"}}'
   Socket.IO:     {settings.rasa_url}/socket.io
   HTTP API:      {settings.rasa_url}/model/parse?token=<RASA_TOKEN from .env>
   Action server: {settings.action_url}
+  Staff console: {console_url(settings)}  (first admin: make console-admin)
   Logs:          {stack.log_dir}
 Press Ctrl-C to stop.""",
             flush=True,
         )
-        while stack.running():
+        while stack.running() and all(server.running() for server in servers):
             time.sleep(1)
         print("lantern: a server stopped unexpectedly; see the logs above.", file=sys.stderr)
         return 1
@@ -63,6 +76,8 @@ Press Ctrl-C to stop.""",
         print(f"lantern: {error}", file=sys.stderr)
         return 1
     finally:
+        for server in reversed(servers):
+            server.stop()
         if stack is not None:
             stack.stop()
 

@@ -36,6 +36,8 @@ class Stack:
             **rasa_env(),
             **self.settings.rasa_environment(),
             "SANIC_HOST": self.settings.bind_host,
+            # bot/ops/rasa_server.py refuses socket.io handshakes from any other origin.
+            "LANTERN_SOCKET_ORIGINS": ",".join(self.settings.web_origins()),
         }
         actions = ManagedProcess(
             "action server",
@@ -73,7 +75,7 @@ class Stack:
                 "--credentials",
                 "credentials.yml",
                 "--cors",
-                f"http://localhost:{self.settings.web_port}",
+                *self.settings.web_origins(),
             ],
             self.log_dir / "rasa.log",
             env,

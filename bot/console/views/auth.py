@@ -1,0 +1,97 @@
+"""Login, logout, the start page of each role, and changing one's own password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from bot.console import audit
+from bot.console.accounts import AccountError, authenticate, set_password
+from bot.console.forms import LoginForm, PasswordForm
+from bot.console.security import ConsoleUser, client_ip, config, engine, limiter
+from bot.console.sessions import close_session, open_session
+
+blueprint = Blueprint("auth", __name__)
+
+HOME_BY_ROLE = {"caseworker": "cases.queue", "trainer": "inbox.inbox", "admin": "admin.accounts"}
+
+
+def _failed_login(response: object) -> bool:
+    return getattr(response, "status_code", 200) == 401
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: config().login_limits, methods=["POST"], deduct_when=_failed_login)
+def login():
+    """Log in; every attempt, good or bad, goes to the access log."""
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        with engine().begin() as connection:
+            account = authenticate(connection, form.username.data, form.password.data)
+            if account is None:
+                audit.record(
+                    connection,
+                    form.username.data.strip().lower(),
+                    audit.LOGIN_FAILED,
+                    ip=client_ip(),
+                )
+            else:
+                token = open_session(connection, account.id)
+                audit.record(connection, account.username, audit.LOGIN, ip=client_ip())
+        if account is None:
+            flash("The username or the password is not right.", "error")
+            return render_template("login.html", form=form), 401
+        session.clear()
+        session.permanent = True
+        login_user(ConsoleUser(account, token))
+        return redirect(url_for("auth.home"))
+    return render_template("login.html", form=form)
+
+
+@blueprint.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """End the session here and in the database."""
+    with engine().begin() as connection:
+        close_session(connection, current_user.token)
+        audit.record(connection, current_user.username, audit.LOGOUT, ip=client_ip())
+    logout_user()
+    session.clear()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/")
+@login_required
+def home():
+    """Each role's start page."""
+    return redirect(url_for(HOME_BY_ROLE[current_user.role]))
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password (all other sessions of the account end)."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            with engine().begin() as connection:
+                set_password(connection, current_user.account.id, form.password.data)
+                audit.record(
+                    connection,
+                    current_user.username,
+                    audit.ACCOUNT_CHANGE,
+                    current_user.username,
+                    client_ip(),
+                    "changed own password",
+                )
+        except AccountError as error:
+            flash(str(error), "error")
+        else:
+            logout_user()
+            session.clear()
+            flash("Your password is changed. Please log in again.", "info")
+            return redirect(url_for("auth.login"))
+    return render_template("password.html", form=form)
