@@ -136,3 +136,19 @@ def test_the_held_out_fifth_of_the_training_data_is_a_second_column(tmp_path):
     assert "<th>F1 held-out fifth of the training data</th>" in page
     row = page[page.index("<td>documents_confiscated</td>") :].split("</tr>")[0]
     assert row.endswith("<td class='n'>0.00</td>")  # missed in the second view
+
+
+def test_failed_test_stories_are_named_in_the_table_and_the_page(tmp_path):
+    from bot.ops.evaluate import short_table
+
+    core = {"status": "ran", "path": "tests/stories", "stories": 3, "failed": 1,
+            "failed_stories": ["stop at once (tests/stories/x.yml)"],
+            "actions": {"utter_stop": {"precision": 1.0, "recall": 0.5, "f1-score": 0.667,
+                                       "support": 2}}}  # fmt: skip
+    run = build_run(DEVSET, predictions([]), KEYWORD, "m", INTENTS, None, core, None,
+                    "2026-12-07T05:00:00Z")  # fmt: skip
+    table = short_table(run)
+    assert "test stories: 2 of 3 passed" in table
+    assert "  failed: stop at once (tests/stories/x.yml)" in table
+    page = write_outputs(run, tmp_path)[1].read_text(encoding="utf-8")
+    assert "2 of 3 test stories passed" in page and "<td>utter_stop</td>" in page

@@ -49,6 +49,17 @@ def test_each_topic_has_its_file(example, expected):
     assert topic_file(example) == expected
 
 
+def test_a_dialogue_intent_goes_where_its_block_is(tmp_path):
+    (tmp_path / "buttons.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: check_offer\n  examples: |\n    - check my offer\n'
+    )
+    result = export_confirmed([ConfirmedExample("can you check a job offer", "check_offer")],
+                              tmp_path)  # fmt: skip
+    assert result.files == ("buttons.yml",)
+    assert not (tmp_path / "dialogue.yml").exists()
+    assert by_text(tmp_path)["can you check a job offer"].intent == "check_offer"
+
+
 def test_round_trip_through_rasas_reader(data_dir):
     before = by_text(data_dir)
     result = export_confirmed(

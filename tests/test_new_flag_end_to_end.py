@@ -4,10 +4,11 @@ screening action sets.
 
 The project is copied into a temporary folder and every step runs there in its own
 process, as a trainer's commands would. Training uses the whole training data plus the
-new flag's 42 examples; the whole module took 2.5 minutes on 2 cores (training 59 s,
-`make screen` 38 s, the action run 40 s: each loads TensorFlow and the model). The
-screened message is one of the new examples, so the test checks the plumbing, not the
-model's luck on unseen wording (`make eval` measures that).
+new flag's 42 examples. Measured on 2 cores: the whole module 2 to 6 minutes (training
+1 to 5 minutes, depending on what else runs; `make screen` and the action run about
+30 s each, as each loads TensorFlow and the model). The screened message is one of the
+new examples, so the test checks the plumbing, not the model's luck on unseen wording
+(`make eval` measures that).
 """
 
 from __future__ import annotations

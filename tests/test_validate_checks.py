@@ -124,6 +124,8 @@ def test_unused_and_missing_responses(tmp_path):
         "        out.append(f'{name}_{variant}')",
         "    template += '_named'",
         "    print(f'debug flag {flag}')",
+        "    event = {'utter_action': 'utter_greet'}",
+        "    print(event['utter_action'])",
         "    return [r for r in out if r.startswith('screen_flag')]",
     ]))  # fmt: skip
     result = check_responses(domain, [spoken], [rules], [code], flag_ids=("a", "b"))

@@ -5,19 +5,20 @@ Where a response can be used:
   name in the bot's code;
 - `responses/*.yml` (said by `action_screen_message`): by name in the bot's code.
 
-"By name in the code" is read from the Python files of `actions/` and `bot/` (not the
-tools in `bot/evaluation`, `bot/ops`, `bot/training`, `bot/privacy`) with Python's own
-parser: a string constant equal to the name; or a pattern that matches it: an f-string
-(`f"guide_{topic}"`), a string added to a value (`"screen_flag_" + flag`,
-`template += "_named"`), a prefix or suffix tested with `startswith`/`endswith`. Patterns
-need three letters or digits of their own. Where the code builds `f"{name}_{variant}"`,
-a response `<used name>_<anything>` (`check_employer_PH`) counts as used.
+"By name in the code" is read with Python's own parser from the Python files of
+`actions/` and `bot/` (not the tools in `bot/evaluation`, `bot/ops`, `bot/training`,
+`bot/privacy`, nor the staff console in `bot/console`): a string constant equal to the
+name; or a pattern that matches it: an f-string (`f"guide_{topic}"`), a string added to a
+value (`"screen_flag_" + flag`, `template += "_named"`), a prefix or suffix tested with
+`startswith`/`endswith`. Patterns need three letters or digits of their own. Where the
+code builds `f"{name}_{variant}"`, a response `<used name>_<anything>`
+(`check_employer_PH`) counts as used.
 
-Missing: a constant shaped like a response name (`utter_...`, `screen_...`, not part of
-a pattern) that names none; an `utter_` action of a rule or story with no response; and,
-for an f-string whose only placeholder is a variable called `flag` and that names at
-least one response (`f"screen_flag_{flag}"`), every red flag of the contract without its
-response: that is how a new flag's missing answer is caught.
+Missing: a constant shaped like a response name (`utter_...`, `screen_...`; not part of
+a pattern, nor a dict or lookup key) that names none; an `utter_` action of a rule or
+story with no response; and, for an f-string whose only placeholder is a variable called
+`flag` and that names at least one response (`f"screen_flag_{flag}"`), every red flag of
+the contract without its response: that is how a new flag's missing answer is caught.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ import yaml
 from bot.contract import FLAG_IDS
 
 RESPONSE_NAME = re.compile(r"^(utter|screen)_[a-z0-9_]+$")
-TOOL_FOLDERS = ("bot/evaluation", "bot/ops", "bot/training", "bot/privacy")
+# The code that decides what the bot says: the custom actions and the dialogue package.
+DIALOGUE_CODE = ("actions", "bot/screening")
 _HOLE = "[A-Za-z0-9_]+"
 # A pattern needs this many letters or digits of its own to count ("_{x}" does not).
 MIN_PATTERN_CHARS = 3
@@ -71,8 +73,13 @@ def _is_text(node: ast.AST) -> bool:
 
 
 def _read_node(node: ast.AST, found: CodeReferences, pieces: set[int]) -> None:
-    """Patterns of one node; the constants it uses as parts go into `pieces`."""
-    if isinstance(node, ast.JoinedStr):
+    """Patterns of one node; the constants it uses as parts, or as keys of a dict or a
+    lookup (`{"utter_action": ...}`, `event["utter_action"]`), go into `pieces`."""
+    if isinstance(node, ast.Dict):
+        pieces.update(id(key) for key in node.keys if key is not None)
+    elif isinstance(node, ast.Subscript):
+        pieces.add(id(node.slice))
+    elif isinstance(node, ast.JoinedStr):
         pieces.update(id(part) for part in node.values)
         _add_pattern(found, node.values)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -127,13 +134,8 @@ def _add_pattern(found: CodeReferences, parts: list[ast.expr]) -> None:
 
 
 def bot_code_files(root: Path) -> list[Path]:
-    """The Python files of the bot itself (actions and domain code, not the tools)."""
-    files = sorted((root / "actions").rglob("*.py")) + sorted((root / "bot").rglob("*.py"))
-    return [
-        path
-        for path in files
-        if not any(path.is_relative_to(root / folder) for folder in TOOL_FOLDERS)
-    ]
+    """The Python files that choose the bot's responses (not the console, web or tools)."""
+    return [path for folder in DIALOGUE_CODE for path in sorted((root / folder).rglob("*.py"))]
 
 
 def responses_in(path: Path) -> set[str]:

@@ -338,6 +338,7 @@ def short_table(run: dict[str, Any]) -> str:
         lines.append(
             f"test stories: {core['stories'] - core['failed']} of {core['stories']} passed"
         )
+        lines.extend(f"  failed: {name}" for name in core["failed_stories"])
     else:
         lines.append(f"test stories: {core.get('status')}")
     lines.append(format_comparison(run["comparison"]))

@@ -9,7 +9,7 @@ import time
 from bot.ops.console_process import console_url, start_console
 from bot.ops.modelcache import ensure_model
 from bot.ops.paths import var_dir
-from bot.ops.processes import ManagedProcess, port_is_free
+from bot.ops.processes import ManagedProcess, port_is_free, stop_all
 from bot.ops.stack import Stack
 from bot.settings import ensure_env_file, load_settings
 from bot.storage import StoreUnavailable
@@ -76,10 +76,8 @@ Press Ctrl-C to stop.""",
         print(f"lantern: {error}", file=sys.stderr)
         return 1
     finally:
-        for server in reversed(servers):
-            server.stop()
-        if stack is not None:
-            stack.stop()
+        # Everything stops at once, so Ctrl-C takes one shutdown's time, not four.
+        stop_all([*reversed(servers), *(reversed(stack.processes) if stack else [])])
 
 
 if __name__ == "__main__":

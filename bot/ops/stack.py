@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.ops.modelcache import rasa_env
-from bot.ops.processes import ManagedProcess, http_ok, wait_until
+from bot.ops.processes import ManagedProcess, http_ok, stop_all, wait_until
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import check_redis, ensure_database
 
@@ -107,8 +107,7 @@ class Stack:
 
     def stop(self) -> None:
         """Stop both servers and everything they started."""
-        for managed in reversed(self.processes):
-            managed.stop()
+        stop_all(list(reversed(self.processes)))
 
     def __enter__(self) -> Stack:
         self.start()

@@ -5,7 +5,7 @@ Which file is a topic's (the existing files are split this way):
 
 | the example | file |
 | --- | --- |
-| a dialogue intent (`greet`, `stop`, ...) | `dialogue.yml` |
+| a dialogue intent (`greet`, `stop`, ...) | the file holding its block, else `dialogue.yml` |
 | `out_of_scope`, or `describe_offer` with no flag and not urgent | `harmless.yml` |
 | `describe_exit` | `exit_and_family.yml` |
 | `describe_offer`, `describe_situation` about another (`about_other`) | `exit_and_family.yml` |
@@ -35,7 +35,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,10 +109,14 @@ class ExportResult:
     files: tuple[str, ...] = field(default=())
 
 
-def topic_file(example: ConfirmedExample) -> str:
-    """The training file an example belongs in (table in the module docstring)."""
+def topic_file(example: ConfirmedExample, intent_files: Mapping[str, str] | None = None) -> str:
+    """The training file an example belongs in (table in the module docstring).
+
+    A dialogue intent goes to the file that already holds its block (`intent_files`),
+    else to `dialogue.yml`.
+    """
     if example.intent not in SCREENING_INTENTS:
-        return "dialogue.yml"
+        return (intent_files or {}).get(example.intent, "dialogue.yml")
     if example.intent == "out_of_scope" or (
         example.intent == "describe_offer" and not example.flags and not example.urgent
     ):
@@ -133,8 +137,11 @@ def topic_file(example: ConfirmedExample) -> str:
 def export_confirmed(examples: Iterable[ConfirmedExample], data_dir: Path) -> ExportResult:
     """Append the confirmed examples to the NLU files under `data_dir` (data/nlu)."""
     blocks, existing = read_folder(data_dir)
-    known_intents = {b.intent for file_blocks in blocks.values() for b in file_blocks}
-    known_intents |= set(SCREENING_INTENTS)
+    intent_files: dict[str, str] = {}
+    for name, file_blocks in blocks.items():
+        for block in file_blocks:
+            intent_files.setdefault(block.intent, name)
+    known_intents = set(intent_files) | set(SCREENING_INTENTS)
     seen_texts = [normalise(e.text) for e in existing]
     seen_labels = existing[:]
     by_file: dict[str, list[ConfirmedExample]] = {}
@@ -155,7 +162,7 @@ def export_confirmed(examples: Iterable[ConfirmedExample], data_dir: Path) -> Ex
             continue
         seen_texts.append(normalise(example.text))
         seen_labels.append(_as_labelled(example, ""))
-        name = topic_file(example)
+        name = topic_file(example, intent_files)
         by_file.setdefault(name, []).append(example)
         written.append(Written(example.text, example.intent, name))
     for name, file_examples in by_file.items():

@@ -202,3 +202,31 @@ def test_a_conversation_stored_after_an_erasure_is_indexed(engine, seeded):
         "documents_confiscated",
     )
     assert seeded["calm"] not in _ids(page)
+
+
+def test_concurrent_syncs_neither_fail_nor_duplicate(engine, seeded):
+    import threading
+
+    from bot.conversations.synthetic import write_conversation
+
+    with engine.begin() as connection:
+        for number in range(20):
+            write_conversation(connection, f"burst-{number}", [Turn("hello")], NOW)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with engine.begin() as connection:
+                sync(connection, force=True)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with engine.connect() as connection:
+        count = connection.execute(sa.select(sa.func.count()).select_from(conversations))
+        assert count.scalar_one() == 25

@@ -284,3 +284,21 @@ def test_the_access_log_trusts_forwarded_addresses_only_behind_a_proxy(app, engi
         headers=forged,
     )
     assert _entries(app, action=audit.LOGIN)[0].ip == "203.0.113.9"
+
+
+def test_after_login_the_page_asked_for_opens_but_never_another_site(app, seeded):
+    _account(app, "ana", "caseworker")
+    for target, expected in (
+        (f"/conversations/{seeded['held']}", f"/conversations/{seeded['held']}"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+    ):
+        client = app.test_client()
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        response = client.post(
+            "/login",
+            query_string={"next": target},
+            data={"username": "ana", "password": PASSWORD, "csrf_token": token},
+        )
+        assert response.headers["Location"] == expected, target

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from bot.console import audit
@@ -14,6 +16,13 @@ from bot.console.sessions import close_session, open_session
 blueprint = Blueprint("auth", __name__)
 
 HOME_BY_ROLE = {"caseworker": "cases.queue", "trainer": "inbox.inbox", "admin": "admin.accounts"}
+
+
+def _local(target: str | None) -> str | None:
+    """`target` when it is a path on this console (never another site), else None."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target if urlsplit(target).netloc == "" else None
 
 
 def _failed_login(response: object) -> bool:
@@ -46,7 +55,7 @@ def login():
         session.clear()
         session.permanent = True
         login_user(ConsoleUser(account, token))
-        return redirect(url_for("auth.home"))
+        return redirect(_local(request.args.get("next")) or url_for("auth.home"))
     return render_template("login.html", form=form)
 
 
