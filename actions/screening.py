@@ -54,6 +54,12 @@ class ActionScreenMessage(Action):
         return [SlotSet(name, value) for name, value in values.items() if slots[name] != value]
 
 
+# Sent with the goodbye so the chat page can clear itself when "delete" was typed, not only
+# when its button was clicked. Over socket.io, Rasa emits `data` as its own bot_uttered event;
+# over REST it arrives as {"custom": {"data": ...}}.
+ERASED_MARKER = {"data": {"lantern_event": "conversation_erased"}}
+
+
 class ActionEraseConversation(Action):
     """Confirms the erasure the person asked for (the tracker store deletes the events)."""
 
@@ -68,5 +74,7 @@ class ActionEraseConversation(Action):
         domain: dict[str, Any],
     ) -> list[dict[str, Any]]:
         """Say goodbye; nothing is set, since nothing of the conversation is kept."""
-        dispatcher.utter_message(text=screening_messages().text("screen_erased"))
+        dispatcher.utter_message(
+            text=screening_messages().text("screen_erased"), json_message=ERASED_MARKER
+        )
         return []

@@ -107,3 +107,5 @@ def test_erase_says_goodbye_and_sets_nothing():
     events = ActionEraseConversation().run(dispatcher, tracker({"text": "delete"}), {})
     assert events == []
     assert dispatcher.messages[0]["text"] == messages.text("screen_erased")
+    # the marker the chat page clears itself on
+    assert dispatcher.messages[0]["custom"] == {"data": {"lantern_event": "conversation_erased"}}

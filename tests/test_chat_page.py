@@ -293,6 +293,19 @@ def test_the_erase_button_also_clears_the_page_and_the_tab(chat, context):
     assert "Dara" not in page.locator("body").inner_text()
 
 
+def test_a_typed_delete_also_clears_the_page_and_the_tab(chat, context):
+    page = context.new_page()
+    page.goto(chat.url)
+    send(page, "my name is Dara, they took my passport in Sihanoukville")
+    wait_for_bot(page, 0)
+    send(page, "delete")
+    expect(page.locator("#log .msg")).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
+    expect(page.locator("#log .msg.bot .text")).to_contain_text("erased")
+    assert "Dara" not in page.evaluate("JSON.stringify(sessionStorage)")
+    page.reload()
+    assert "Dara" not in page.locator("body").inner_text()
+
+
 def test_escape_twice_is_a_quick_exit_and_once_is_not(chat, context):
     page = context.new_page()
     page.goto(chat.url)

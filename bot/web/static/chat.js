@@ -309,6 +309,7 @@
 
   function onBotMessage(data) {
     if (!data || typeof data !== "object") return;
+    if (data.lantern_event === "conversation_erased") return onErased();
     var text = typeof data.text === "string" ? data.text : "";
     var attachment = data.attachment && data.attachment.payload && data.attachment.payload.src;
     if (typeof attachment === "string") text = (text ? text + "\n" : "") + attachment;
@@ -317,6 +318,13 @@
     showTyping(false);
     if (erasing) forgetConversation();
     addEntry({ who: "bot", text: text, buttons: buttons });
+  }
+
+  /** The server erased the conversation ("delete" typed): keep only its goodbye, then forget. */
+  function onErased() {
+    var last = entries.length ? entries[entries.length - 1] : null;
+    forgetConversation();
+    if (last && last.who === "bot") addEntry({ who: "bot", text: last.text, buttons: [] });
   }
 
   /** After an erasure: nothing of the conversation on the page or in the tab; a new session. */
