@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.engine import Connection
 
 from bot.console import audit
 from bot.console.accounts import (
@@ -41,13 +42,8 @@ def accounts():
                     form.role.data,
                     current_user.username,
                 )
-                audit.record(
-                    connection,
-                    current_user.username,
-                    audit.ACCOUNT_CHANGE,
-                    account.username,
-                    client_ip(),
-                    f"created with role {account.role}",
+                _record_account_change(
+                    connection, account.username, f"created with role {account.role}"
                 )
         except AccountError as error:
             flash(str(error), "error")
@@ -75,13 +71,8 @@ def toggle_active(account_id: int):
                 flash("The last active admin cannot be disabled.", "error")
             else:
                 set_active(connection, account_id, not account.active)
-                audit.record(
-                    connection,
-                    current_user.username,
-                    audit.ACCOUNT_CHANGE,
-                    account.username,
-                    client_ip(),
-                    "disabled" if account.active else "enabled",
+                _record_account_change(
+                    connection, account.username, "disabled" if account.active else "enabled"
                 )
                 flash(f"{account.username} {'disabled' if account.active else 'enabled'}.", "info")
     return redirect(url_for("admin.accounts"))
@@ -107,14 +98,7 @@ def reset_password(account_id: int):
         except AccountError as error:
             flash(str(error), "error")
             return redirect(url_for("admin.accounts"))
-        audit.record(
-            connection,
-            current_user.username,
-            audit.ACCOUNT_CHANGE,
-            account.username,
-            client_ip(),
-            "password reset",
-        )
+        _record_account_change(connection, account.username, "password reset")
     flash(f"New password set for {account.username}.", "info")
     return redirect(url_for("admin.accounts"))
 
@@ -193,3 +177,10 @@ def erase():
         "info",
     )
     return redirect(url_for("admin.retention"))
+
+
+def _record_account_change(connection: Connection, username: str, detail: str) -> None:
+    """Write an account change by the logged-in admin to the access log."""
+    audit.record(
+        connection, current_user.username, audit.ACCOUNT_CHANGE, username, client_ip(), detail
+    )
