@@ -44,3 +44,25 @@ def test_flags_only_on_screening_intents(examples):
         and e.intent not in {"describe_offer", "describe_situation", "describe_exit"}
     ]
     assert not misplaced
+
+
+SEVEN_LANGUAGES = ("vi", "id", "tl", "th", "my", "km", "zh")
+
+
+@pytest.mark.parametrize("code", SEVEN_LANGUAGES)
+def test_each_language_people_write_first_has_its_training_file(examples, code):
+    """Issue 12: the people held in the compounds write these languages first. Each file
+    labels its blocks with its language and teaches every flag, urgent danger and harmless
+    messages in that language."""
+    import yaml
+
+    from bot.settings import PROJECT_ROOT
+
+    path = PROJECT_ROOT / "data" / "nlu" / f"lang_{code}.yml"
+    blocks = yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
+    assert {(b.get("metadata") or {}).get("language") for b in blocks} == {code}
+    mine = [e for e in examples if e.source == path.name]
+    flags = {flag for e in mine for flag in e.targets.flags}
+    assert flags == set(FLAG_IDS), f"{code}: no example of {set(FLAG_IDS) - flags}"
+    assert sum(e.targets.urgent for e in mine) >= 10
+    assert sum(1 for e in mine if e.intent == "out_of_scope") >= 10
