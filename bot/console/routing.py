@@ -1,14 +1,16 @@
 """What the console accepts in URLs: conversation ids of any characters, bounded numbers.
 
 - Conversation ids are chosen by whoever talks to the bot and may hold any character
-  (`../admin`, `?`, `#`, spaces). In a URL each id is one path segment with every character
-  but letters, digits and `_.-~` percent-encoded, so a link never points to another page.
+  (`../admin`, `?`, `#`, spaces, just `..`). In a URL each id is one path segment with every
+  character but letters, digits and `_.-~` percent-encoded, so a link never points to
+  another page.
 - Ids of rows and page numbers too large for the database's integers are "not found" (404),
   not an error inside the database driver (500).
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from flask import Flask, abort
@@ -18,6 +20,12 @@ from werkzeug.routing import IntegerConverter, PathConverter, ValidationError
 MAX_ROW_ID = 2**31 - 1
 # Far beyond any queue (50 a page) or access log (100 a page) a caseworker will page through.
 MAX_PAGE = 1_000_000
+
+
+# Browsers resolve a segment "." or ".." (even spelt "%2E%2E") as a step up the path, so
+# these two ids, and ids of this form with leading "~" (to keep the mapping one-to-one),
+# get one more "~" in front in URLs.
+DOT_SEGMENT = re.compile(r"~*\.\.?")
 
 
 class ConversationIdConverter(PathConverter):
@@ -30,11 +38,12 @@ class ConversationIdConverter(PathConverter):
         """The id; one holding NUL is never stored (PostgreSQL refuses it): not found."""
         if "\x00" in value:
             raise ValidationError()
-        return value
+        return value[1:] if value.startswith("~") and DOT_SEGMENT.fullmatch(value) else value
 
     def to_url(self, value: str) -> str:
         """Percent-encode everything that could end or change the path segment."""
-        return quote(str(value), safe="")
+        value = str(value)
+        return quote("~" + value if DOT_SEGMENT.fullmatch(value) else value, safe="")
 
 
 class RowIdConverter(IntegerConverter):
