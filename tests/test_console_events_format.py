@@ -37,12 +37,16 @@ def test_the_recordings_hold_every_kind_of_row_a_live_bot_stores(sqlite_bot):
         say(sqlite_bot, "format-check", message)
     engine = sa.create_engine(sqlite_bot.settings.database_url)
     with engine.connect() as connection:
-        stored = conversation_events(connection, "format-check")
+        # The module's bot stored only this conversation (under the id the bot derives).
+        [conversation] = connection.execute(sa.text("SELECT DISTINCT sender_id FROM events"))
+        conversation = conversation.sender_id
+        stored = conversation_events(connection, conversation)
         raw = connection.execute(
             sa.text(
                 "SELECT type_name, action_name, data FROM events "
-                "WHERE sender_id = 'format-check' ORDER BY id"
-            )
+                "WHERE sender_id = :conversation ORDER BY id"
+            ),
+            {"conversation": conversation},
         ).all()
     engine.dispose()
     live = [
@@ -53,8 +57,8 @@ def test_the_recordings_hold_every_kind_of_row_a_live_bot_stores(sqlite_bot):
     assert _kinds(live) - _kinds(recorded) == set()
 
     # The console's summary and transcript of the stored rows agree with the tracker.
-    slots = tracker(sqlite_bot, "format-check")["slots"]
-    summary = summarise("format-check", stored)
+    slots = tracker(sqlite_bot, conversation)["slots"]
+    summary = summarise(conversation, stored)
     assert summary.risk_level == slots["risk_level"]
     assert list(summary.risk_reasons) == slots["risk_reasons"]
     assert list(summary.red_flags) == slots["red_flags"]
@@ -63,6 +67,6 @@ def test_the_recordings_hold_every_kind_of_row_a_live_bot_stores(sqlite_bot):
         slots["country"],
         slots["urgent"],
     )
-    transcript = build_transcript("format-check", stored)
+    transcript = build_transcript(conversation, stored)
     assert [m.text for m in transcript.messages if m.role == "person"] == MESSAGES
     assert transcript.risk_history[-1].level == slots["risk_level"]

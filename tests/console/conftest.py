@@ -54,10 +54,20 @@ def engine(database_url: str) -> Iterator[sa.engine.Engine]:
 RECORDED = load_recorded()
 
 
+# Tests may name a conversation by the part it plays: the recorded one that plays it.
+ROLES = {
+    "held": "held-myawaddy",  # held in a compound, urgent: critical
+    "offer": "offer-cebu",  # a jobseeker's offer: high
+    "html": "probe",  # markup and control characters in the messages
+    "calm": "weather",  # nothing to worry about, 240 hours old
+}
+
+
 def seed(connection: sa.engine.Connection) -> dict[str, str]:
     """Store every recorded conversation, its last message `age_hours` before NOW, under its
-    name; returns name -> conversation id."""
-    return write_all(connection, NOW)
+    name; returns name (and role, see ROLES) -> conversation id."""
+    ids = write_all(connection, NOW)
+    return {**ids, **{role: ids[name] for role, name in ROLES.items()}}
 
 
 @pytest.fixture()
