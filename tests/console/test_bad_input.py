@@ -112,6 +112,23 @@ def test_ids_that_look_like_paths_link_to_their_own_conversation(app, engine, se
         assert "Note added." in done.get_data(as_text=True), sender
 
 
+def test_after_login_an_id_that_looks_like_a_path_never_leads_elsewhere(app, engine, seeded):
+    with engine.begin() as connection:
+        write_recorded(connection, RECORDED["weather"], "../admin/audit", NOW)
+    with app.extensions["lantern_engine"].begin() as connection:
+        create_account(connection, "ana", PASSWORD, "caseworker", "test")
+    client = app.test_client()
+    asked = client.get("/conversations/..%2Fadmin%2Faudit")  # logged out: the login page
+    assert asked.status_code == 302 and asked.headers["Location"].startswith("/login?next=")
+    token = csrf_token(client.get(asked.headers["Location"]).get_data(as_text=True))
+    done = client.post(
+        asked.headers["Location"],
+        data={"username": "ana", "password": PASSWORD, "csrf_token": token},
+    )
+    # The decoded path would resolve to /admin/audit in a browser: the start page instead.
+    assert done.headers["Location"] == "/"
+
+
 def test_hidden_and_reordering_characters_are_shown_visibly(app, engine, seeded):
     [probe] = [t for t in RECORDED["probe"].person_texts() if RLO in t]
     assert "\x00" in probe  # what the person sent, as the bot stored it
