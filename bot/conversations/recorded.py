@@ -54,7 +54,8 @@ class RecordedConversation:
         return [row["data"].get("text") or "" for row in self.rows if row["type_name"] == "user"]
 
     def final_slots(self) -> dict[str, Any]:
-        """Each slot's last value (what the tracker holds at the end)."""
+        """Each slot's last stored value (a slot never set keeps its initial value from
+        domain.yml and is absent here)."""
         slots: dict[str, Any] = {}
         for row in self.rows:
             if row["type_name"] == "slot":
@@ -157,7 +158,8 @@ def write_all(
     before `now`; returns name -> conversation id."""
     now = time.time() if now is None else now
     recorded = load_recorded()
-    for name in names if names is not None else recorded:
+    chosen = list(recorded if names is None else names)
+    for name in chosen:
         conversation = recorded[name]
         write_recorded(connection, conversation, name, now - conversation.age_hours * HOUR)
-    return {name: name for name in (names if names is not None else recorded)}
+    return {name: name for name in chosen}
