@@ -5,7 +5,7 @@ CONSOLE := scripts/venv-run --env console
 CONSOLE_TESTS := python -m pytest --confcutdir=tests/console -p no:cacheprovider tests/console
 
 .PHONY: help run test screen bench train validate eval eval-accept lint lock clean
-.PHONY: console console-admin console-purge console-bench lock-console
+.PHONY: console console-admin console-purge console-bench lock-console record-conversations
 
 help:
 	@echo "make run     install what is missing, train if stale, serve the bot"
@@ -19,6 +19,7 @@ help:
 	@echo "make train | lint | lock | clean"
 	@echo "make console-admin   create the staff console's first admin (password prompted)"
 	@echo "make console | console-purge | console-bench | lock-console"
+	@echo "make record-conversations   re-record the console's test conversations from the bot"
 
 run:
 	@bash scripts/web-deps.sh >/dev/null
@@ -52,6 +53,11 @@ eval-accept:
 
 lint:
 	@$(RUN) ruff check .
+
+# Play tests/fixtures/conversation_scripts.yml against the real bot and keep what it stored
+# in tests/fixtures/recorded_conversations.jsonl (the console's tests and benchmark load it).
+record-conversations:
+	@$(RUN) python -m bot.ops.record_conversations
 
 # Re-resolve requirements.in into a full lock in a scratch virtualenv (needs Python 3.10).
 lock:

@@ -17,71 +17,32 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from bot.conversations.synthetic import Turn, write_conversation
+from bot.conversations.recorded import load_recorded, write_all
 from bot.ops.processes import ManagedProcess, free_port, http_ok, wait_until
 from bot.settings import PROJECT_ROOT
 from tests.browser import screenshot_path
 
 PASSWORD = "browser test password"
 VENV_RUN = ["bash", str(PROJECT_ROOT / "scripts" / "venv-run"), "--env", "console"]
-HOUR = 3600.0
 
-CONVERSATIONS = {
-    "held-a1": (
-        5 * HOUR,
-        [
-            Turn("hello", intent="greet", utter_action="utter_greet", replies=["Hello."]),
-            Turn(
-                "they took our passports, we cannot leave the compound",
-                flags=["documents_confiscated", "movement_restricted"],
-                stage="in_situ",
-                country="MM",
-                replies=["Thank you for telling me.", "- Passport or ID taken: ..."],
-            ),
-        ],
-    ),
-    "script-b2": (
-        2 * HOUR,
-        [
-            Turn(
-                "<script>alert('pwned')</script><img src=x onerror=alert(1)> my brother is in "
-                "KK park, they beat him",
-                flags=["threats_or_violence"],
-                stage="in_situ",
-                urgent=True,
-                about_other=True,
-                country="MM",
-            )
-        ],
-    ),
-    "offer-c3": (
-        1 * HOUR,
-        [
-            Turn(
-                "data entry job in sihanoukville, 1800 usd, they pay the flight",
-                intent="describe_offer",
-                flags=["lure_job_type", "high_risk_destination", "employer_paid_travel"],
-                stage="prospective",
-                country="KH",
-            )
-        ],
-    ),
-    "calm-d4": (30 * HOUR, [Turn("what is the weather", intent="out_of_scope")]),
-    # Written last: the newest message, the first the trainer's inbox offers.
-    "pii-e5": (
-        40 * HOUR,
-        [
-            Turn(
-                "I am Maria Santos, my whatsapp is +63 917 123 4567. I got home but they "
-                "kept my passport",
-                intent="describe_exit",
-                flags=["documents_confiscated"],
-                stage="exited",
-                home_country="PH",
-            )
-        ],
-    ),
-}
+# What the real bot stored (tests/fixtures/recorded_conversations.jsonl). The conversation
+# with a name and a phone number is written last: the newest message, the first the
+# trainer's inbox offers.
+RECORDED = load_recorded()
+WRITE_ORDER = [name for name in RECORDED if name != "contact-details"] + ["contact-details"]
+
+
+def queue_order(keep=lambda slots: True) -> list[str]:
+    """The recorded conversations in the queue's order: highest risk, then most recent."""
+    ranks = ["critical", "high", "medium", "low", "none"]
+    chosen = [name for name in RECORDED if keep(RECORDED[name].final_slots())]
+    return sorted(
+        chosen,
+        key=lambda n: (
+            ranks.index(RECORDED[n].final_slots().get("risk_level") or "none"),
+            RECORDED[n].age_hours,
+        ),
+    )
 
 
 @dataclass
@@ -118,14 +79,13 @@ def _create_user(env: dict[str, str], username: str, role: str) -> None:
 
 @pytest.fixture(scope="module")
 def console(tmp_path_factory) -> Iterator[Console]:
-    """The console serving a database with four conversations and three accounts."""
+    """The console serving a database with the recorded conversations and three accounts."""
     folder = tmp_path_factory.mktemp("console")
     database_url = f"sqlite:///{folder / 'lantern.db'}"
     engine = sa.create_engine(database_url)
     now = time.time()
     with engine.begin() as connection:
-        for sender, (age, turns) in CONVERSATIONS.items():
-            write_conversation(connection, sender, turns, now - age)
+        write_all(connection, now, WRITE_ORDER)
     engine.dispose()
     port = free_port()
     nlu_dir = folder / "nlu"
@@ -182,7 +142,7 @@ def login(page, console: Console, username: str, password: str = PASSWORD) -> No
 
 
 def test_logged_out_visitor_gets_the_login_page(page, console):
-    page.goto(f"{console.url}/conversations/held-a1")
+    page.goto(f"{console.url}/conversations/held-myawaddy")
     assert page.url.startswith(f"{console.url}/login")
     assert page.locator("h1").inner_text() == "Log in"
     assert "passport" not in page.content()
@@ -195,40 +155,58 @@ def test_queue_puts_the_person_in_danger_first_and_filters(page, console):
     login(page, console, "casey")
     assert page.url.endswith("/queue")
     order = page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.sender)")
-    assert order == ["script-b2", "held-a1", "offer-c3", "pii-e5", "calm-d4"]
+    assert order == queue_order()
     first = page.locator("tbody tr").first
     assert first.locator(".level").inner_text().lower() == "critical"
-    assert "Immediate danger reported (urgent)" in first.inner_text()
+    held = page.locator("tbody tr[data-sender='held-myawaddy']")
+    assert "Immediate danger reported (urgent)" in held.inner_text()
     page.screenshot(path=screenshot_path("console-queue"), full_page=True)
 
     page.select_option("select[name=level]", "high")
     submit(page, "button:has-text('Filter')")
     order = page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.sender)")
-    assert order == ["offer-c3", "pii-e5"]
+    assert order == queue_order(lambda slots: slots.get("risk_level") == "high")
+    assert "offer-cebu" in order
     page.goto(f"{console.url}/queue")
-    page.fill("input[name=text]", "passports")  # the person's words, not the bot's
+    page.fill("input[name=text]", "kenya")  # the person's words, not the bot's
     submit(page, "button:has-text('Filter')")
     order = page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.sender)")
-    assert order == ["held-a1"]
+    assert order == ["held-myawaddy"]
     page.screenshot(path=screenshot_path("console-queue-filtered"), full_page=True)
+
+
+def test_every_transcript_opens_from_the_queue(page, console):
+    login(page, console, "casey")
+    links = page.locator("tbody tr a.open").evaluate_all("links => links.map(a => a.href)")
+    assert len(links) == len(RECORDED)
+    for link, name in zip(links, queue_order()):
+        response = page.goto(link)
+        assert response.status == 200, name
+        shown = page.locator("li.message.person .text").all_inner_texts()
+        assert len(shown) == len(RECORDED[name].person_texts()), name
+        assert "Something went wrong" not in page.content()
+    page.goto(f"{console.url}/conversations/held-myawaddy")
+    slots = page.locator("table.slots").inner_text()
+    assert "quiet_turns" in slots and "safety_check" in slots
+    page.screenshot(path=screenshot_path("console-transcript-held"), full_page=True)
 
 
 def test_transcript_shows_hostile_html_as_text(page, console):
     login(page, console, "casey")
-    page.goto(f"{console.url}/conversations/script-b2")
+    page.goto(f"{console.url}/conversations/probe")
     message = page.locator("li.message.person .text").first
     assert message.inner_text().startswith("<script>alert('pwned')</script><img src=x")
     assert page.locator("ol.messages script, ol.messages img").count() == 0
     assert page.dialogs == []
     labels = page.locator("li.message.person .labels").first.inner_text()
-    assert "urgent" in labels and "threats_or_violence" in labels
-    assert "critical" in page.locator("section[aria-label='Risk history']").inner_text().lower()
+    assert "threats_or_violence" in labels
+    assert "[U+202E]" in page.locator("ol.messages").inner_text()
     page.screenshot(path=screenshot_path("console-transcript"), full_page=True)
 
 
 def test_follow_up_change_is_recorded_with_who_and_when(page, console):
     login(page, console, "casey")
-    page.goto(f"{console.url}/conversations/held-a1")
+    page.goto(f"{console.url}/conversations/held-myawaddy")
     page.select_option("select[name=status]", "in_progress")
     page.select_option("select[name=assignee]", "casey")
     page.fill("input[name=referral]", "IOM Thailand")
@@ -242,26 +220,26 @@ def test_follow_up_change_is_recorded_with_who_and_when(page, console):
     page.screenshot(path=screenshot_path("console-follow-up"), full_page=True)
     page.goto(f"{console.url}/queue?status=in_progress")
     order = page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.sender)")
-    assert order == ["held-a1"]
+    assert order == ["held-myawaddy"]
 
 
 def test_forged_form_is_refused(page, console):
     login(page, console, "casey")
     response = page.request.post(
-        f"{console.url}/follow-up/offer-c3", form={"status": "closed", "csrf_token": "forged"}
+        f"{console.url}/follow-up/offer-cebu", form={"status": "closed", "csrf_token": "forged"}
     )
     assert response.status == 400
-    page.goto(f"{console.url}/conversations/offer-c3")
+    page.goto(f"{console.url}/conversations/offer-cebu")
     assert "No change yet." in page.locator("table.changes").inner_text()
 
 
 def test_admin_sees_the_transcript_view_in_the_access_log(page, console):
     login(page, console, "casey")
-    page.goto(f"{console.url}/conversations/offer-c3")
+    page.goto(f"{console.url}/conversations/offer-cebu")
     submit(page, "button:has-text('Log out')")
     assert page.url.startswith(f"{console.url}/login")
     login(page, console, "adam")
-    page.goto(f"{console.url}/admin/audit?target=offer-c3")
+    page.goto(f"{console.url}/admin/audit?target=offer-cebu")
     rows = page.locator("table.audit tbody tr.action-view_transcript")
     assert rows.count() >= 1
     assert "casey" in rows.first.inner_text() and "127.0.0.1" in rows.first.inner_text()
@@ -271,22 +249,22 @@ def test_admin_sees_the_transcript_view_in_the_access_log(page, console):
     page.goto(f"{console.url}/admin/accounts")
     page.screenshot(path=screenshot_path("console-accounts"), full_page=True)
     page.goto(f"{console.url}/admin/retention")
-    page.fill("input[name=sender_id]", "calm-d4")
-    page.fill("input[name=confirm]", "calm-d4")
+    page.fill("input[name=sender_id]", "weather")
+    page.fill("input[name=confirm]", "weather")
     submit(page, "input[value='Erase this conversation']")
-    assert "Conversation calm-d4 erased" in page.locator(".flash").inner_text()
-    assert "calm-d4\tadmin" in page.locator("table.erasures").inner_text()
+    assert "Conversation weather erased" in page.locator(".flash").inner_text()
+    assert "weather\tadmin" in page.locator("table.erasures").inner_text()
     page.screenshot(path=screenshot_path("console-retention"), full_page=True)
     page.goto(f"{console.url}/admin/audit?action=erase")
-    assert "calm-d4" in page.locator("table.audit").inner_text()
-    assert "weather" not in page.content()
-    page.goto(f"{console.url}/conversations/held-a1")
+    assert "weather" in page.locator("table.audit").inner_text()
+    assert "manila" not in page.content()
+    page.goto(f"{console.url}/conversations/held-myawaddy")
     assert "passport" not in page.content()  # admins manage, they do not read transcripts
 
 
 def test_trainer_cannot_open_a_transcript_or_the_queue(page, console):
     login(page, console, "tina")
-    for path in ("/conversations/held-a1", "/queue", "/admin/audit"):
+    for path in ("/conversations/held-myawaddy", "/queue", "/admin/audit"):
         response = page.goto(f"{console.url}{path}")
         assert response.status == 403, path
         assert "passport" not in page.content() and "Not allowed" in page.content()

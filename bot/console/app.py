@@ -9,9 +9,11 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from bot.console import routing
 from bot.console.config import ConsoleConfig
 from bot.console.db import make_engine, migrate
 from bot.console.security import install
+from bot.console.text import neutralise
 from bot.console.views import admin, auth, cases, inbox
 from bot.contract import FLAGS_BY_ID, WORKPLACE_FLAGS
 
@@ -43,8 +45,10 @@ def create_app(config: ConsoleConfig, engine: Engine | None = None) -> Flask:
     if config.trusted_proxies > 0:  # the client address comes from the proxies' header
         n = config.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    routing.install(app)
     for module in (auth, cases, admin, inbox):
         app.register_blueprint(module.blueprint)
+    app.jinja_env.finalize = neutralise  # every value a template prints
     app.add_template_filter(when)
     app.add_template_filter(flag_reason)
     app.jinja_env.globals["WORKPLACE_FLAGS"] = WORKPLACE_FLAGS

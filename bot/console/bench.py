@@ -1,9 +1,10 @@
 """`make console-bench`: the console's queue with 10,000 conversations, on SQLite and PostgreSQL.
 
-Writes 10,000 conversations (about 300,000 rows of Rasa's `events` table, built exactly as
-Rasa stores them) into a scratch database, then times the first index sync, a sync after one
-new message, and the queue page through the whole Flask app (login session, sync, query,
-template, access-log entry) with and without filters and text search, and a transcript page.
+Writes 10,000 conversations (rows of Rasa's `events` table: copies of the conversations
+recorded from the real bot, tests/fixtures/recorded_conversations.jsonl) into a scratch
+database, then times the first index sync, a sync after one new message, and the queue page
+through the whole Flask app (login session, sync, query, template, access-log entry) with and
+without filters and text search, and a transcript page.
 Numbers go to reports/console-bench.json; nothing here is a pass/fail test.
 """
 
@@ -27,8 +28,7 @@ from bot.console.app import create_app
 from bot.console.config import ConsoleConfig
 from bot.console.db import make_engine, migrate
 from bot.console.index import sync
-from bot.conversations.events import events
-from bot.conversations.synthetic import Turn, as_rows, conversation_events
+from bot.conversations.recorded import insert_rows, load_recorded
 from bot.settings import PROJECT_ROOT
 
 CONVERSATIONS = 10_000
@@ -37,68 +37,31 @@ REPORT = PROJECT_ROOT / "reports" / "console-bench.json"
 POSTGRES_SERVER = "postgresql://postgres@localhost:5432"
 PASSWORD = "benchmark password"
 
-PROFILES = [
-    Turn("hello", intent="greet", utter_action="utter_greet", replies=["Hello, I am Lantern."]),
-    Turn("what is the weather like", intent="out_of_scope", replies=["I can only help with..."]),
-    Turn(
-        "they offered me a customer service job in sihanoukville, no experience, 2000 usd",
-        intent="describe_offer",
-        flags=["lure_job_type", "high_risk_destination", "unrealistic_pay"],
-        stage="prospective",
-        country="KH",
-    ),
-    Turn(
-        "the recruiter only talks on telegram and will pay my ticket",
-        intent="describe_offer",
-        flags=["unverifiable_employer", "employer_paid_travel"],
-        stage="prospective",
-    ),
-    Turn(
-        "they took my passport and we cannot leave the compound",
-        flags=["documents_confiscated", "movement_restricted"],
-        stage="in_situ",
-        country="MM",
-    ),
-    Turn(
-        "my brother says they beat him when he misses the target, please help",
-        flags=["threats_or_violence"],
-        stage="in_situ",
-        urgent=True,
-        about_other=True,
-        country="MM",
-    ),
-    Turn("I got home last month, they never paid me", flags=["wages_withheld"], stage="exited"),
-]
-RARE_WORD = "zanzibarian"
-
-
-def _conversation(rng: random.Random) -> list[Turn]:
-    turns = [rng.choice(PROFILES) for _ in range(rng.randint(1, 5))]
-    if rng.random() < 0.01:
-        turns.append(Turn(f"the boss is called {RARE_WORD} boss", stage="in_situ"))
-    return turns
+# The conversations are those the real bot stored (tests/fixtures/recorded_conversations.jsonl),
+# each copied under many ids at random times. One of them goes into about 1% of the copies
+# only, so that a word of it is rare; a common word is in many.
+RARE = "offer-indonesian"
+RARE_WORD = "kamboja"
+COMMON_WORD = "passport"
 
 
 def populate(engine: sa.engine.Engine, count: int, seed: int = 7) -> int:
     """Write `count` conversations over the last 60 days; return the number of rows."""
     rng = random.Random(seed)
+    recorded = load_recorded()
+    common = [conversation for name, conversation in recorded.items() if name != RARE]
     now = time.time()
     rows_written = 0
     batch: list[dict] = []
     with engine.begin() as connection:
-        events.metadata.create_all(connection, tables=[events], checkfirst=True)
         for number in range(count):
-            start = now - rng.uniform(0, 60 * 86400)
-            batch.extend(
-                as_rows(f"bench-{number:05d}", conversation_events(_conversation(rng), start))
-            )
+            conversation = recorded[RARE] if rng.random() < 0.01 else rng.choice(common)
+            at = now - rng.uniform(0, 60 * 86400)
+            batch.extend(conversation.table_rows(f"bench-{number:05d}", at))
             if len(batch) >= 5000:
-                connection.execute(sa.insert(events), batch)
-                rows_written += len(batch)
+                rows_written += insert_rows(connection, batch)
                 batch = []
-        if batch:
-            connection.execute(sa.insert(events), batch)
-            rows_written += len(batch)
+        rows_written += insert_rows(connection, batch)
     return rows_written
 
 
@@ -149,10 +112,14 @@ def measure(database_url: str) -> dict[str, object]:
     client = app.test_client()
     client.post("/login", data={"username": "bench", "password": PASSWORD})
 
+    held = load_recorded()["held-myawaddy"]
+
     def one_new_message() -> None:
-        new = conversation_events([PROFILES[4]], time.time())[3:]
+        # What the bot stores for one more message: the held man's second one and its answer.
+        starts = held.turn_starts()
+        new = held.table_rows("bench-00042", time.time(), first=starts[1], stop=starts[2])
         with engine.begin() as connection:
-            connection.execute(sa.insert(events), as_rows("bench-00042", new))
+            insert_rows(connection, new)
             sync(connection)
 
     figures = {
@@ -170,7 +137,7 @@ def measure(database_url: str) -> dict[str, object]:
             lambda: _get(client, "/queue?status=new&since=2000-01-01&until=2100-01-01")
         ),
         "queue_text_search_rare": _timed(lambda: _get(client, f"/queue?text={RARE_WORD}")),
-        "queue_text_search_common": _timed(lambda: _get(client, "/queue?text=passport"), 5),
+        "queue_text_search_common": _timed(lambda: _get(client, f"/queue?text={COMMON_WORD}"), 5),
         "transcript_page": _timed(lambda: _get(client, "/conversations/bench-00042")),
     }
     engine.dispose()

@@ -21,6 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from bot.console.accounts import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS
 from bot.console.followup import MAX_FIELD_CHARS, MAX_NOTE_CHARS
 from bot.console.tables import FOLLOW_UP_STATUSES, ROLES
+from bot.console.text import visible_nul
 from bot.contract import FLAG_IDS, RISK_LEVELS, STAGES
 
 STATUS_LABELS = {
@@ -31,11 +32,20 @@ STATUS_LABELS = {
 }
 
 
+class ConsoleForm(FlaskForm):
+    """A form whose every field turns NUL characters into a visible mark when it reads them."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):  # noqa: ANN001, ANN201 - WTForms'
+            filters = (*unbound_field.kwargs.get("filters", ()), visible_nul)
+            return unbound_field.bind(form=form, **{**options, "filters": filters})
+
+
 def _any(choices: list[str] | tuple[str, ...], labels: dict[str, str] | None = None):
     return [("", "any")] + [(c, (labels or {}).get(c, c)) for c in choices]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(ConsoleForm):
     """Username and password."""
 
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
@@ -45,7 +55,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Log in")
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(ConsoleForm):
     """The queue's filters, sent in the URL (GET: no CSRF token needed, nothing changes)."""
 
     class Meta:
@@ -62,7 +72,7 @@ class QueueFilterForm(FlaskForm):
     page = IntegerField("Page", default=1, validators=[Optional()])
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(ConsoleForm):
     """Status, assignee and referral of a conversation's follow-up."""
 
     status = SelectField("Status", choices=[(s, STATUS_LABELS[s]) for s in FOLLOW_UP_STATUSES])
@@ -73,14 +83,14 @@ class FollowUpForm(FlaskForm):
     submit = SubmitField("Save follow-up")
 
 
-class NoteForm(FlaskForm):
+class NoteForm(ConsoleForm):
     """A dated note."""
 
     text = TextAreaField("Note", validators=[DataRequired(), Length(max=MAX_NOTE_CHARS)])
     submit = SubmitField("Add note")
 
 
-class AccountForm(FlaskForm):
+class AccountForm(ConsoleForm):
     """A new staff account."""
 
     username = StringField("Username", validators=[DataRequired(), Length(min=2, max=64)])
@@ -95,7 +105,7 @@ class AccountForm(FlaskForm):
     submit = SubmitField("Create account")
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(ConsoleForm):
     """A new password for an account."""
 
     password = PasswordField(
@@ -108,14 +118,14 @@ class PasswordForm(FlaskForm):
     submit = SubmitField("Set password")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(ConsoleForm):
     """A button that changes something (the form carries only the CSRF token)."""
 
     value = HiddenField()
     submit = SubmitField("Go")
 
 
-class EraseForm(FlaskForm):
+class EraseForm(ConsoleForm):
     """Erase one conversation: its id, typed twice."""
 
     sender_id = StringField("Conversation id", validators=[DataRequired(), Length(max=255)])
@@ -126,7 +136,7 @@ class EraseForm(FlaskForm):
     submit = SubmitField("Erase this conversation")
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(ConsoleForm):
     """A trainer's verdict on one message: confirm (with corrected labels) or skip."""
 
     event_id = HiddenField(validators=[DataRequired()])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,29 @@ class SlotChange:
     timestamp: float
     name: str
     value: Any
+
+    @property
+    def shown(self) -> str:
+        """The value as staff read it (any value, of any slot, becomes text)."""
+        return show_value(self.value)
+
+
+def show_value(value: Any) -> str:
+    """A slot's value as text: '-' for nothing, yes/no, numbers, lists joined by commas,
+    anything else as JSON."""
+    if value is None or value == "" or value == []:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return ", ".join(show_value(item) for item in value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,8 @@ class Stack:
             [
                 sys.executable,
                 "-m",
-                "rasa_sdk",
+                # rasa_sdk's server, refusing malformed calls with 400 (bot/ops/action_server.py)
+                "bot.ops.action_server",
                 "--actions",
                 "actions",
                 "--port",

@@ -17,7 +17,8 @@ from bot.console.app import create_app
 from bot.console.config import ConsoleConfig
 from bot.console.db import make_engine, migrate
 from bot.console.security import limiter
-from bot.conversations.synthetic import Turn, write_conversation
+from bot.contract import RISK_LEVELS
+from bot.conversations.recorded import load_recorded, write_all
 
 POSTGRES_SERVER = "postgresql://postgres@localhost:5432"
 NOW = time.time()
@@ -48,67 +49,30 @@ def engine(database_url: str) -> Iterator[sa.engine.Engine]:
     created.dispose()
 
 
-HELD = [
-    Turn("hello", intent="greet", utter_action="utter_greet", replies=["Hello, I am Lantern."]),
-    Turn(
-        "they took my passport and I cannot leave the compound",
-        flags=["documents_confiscated", "movement_restricted"],
-        stage="in_situ",
-        country="MM",
-    ),
-]
-OFFER = [
-    Turn(
-        "customer service job in sihanoukville, 2000 usd, they pay the ticket",
-        intent="describe_offer",
-        flags=["lure_job_type", "high_risk_destination", "employer_paid_travel"],
-        stage="prospective",
-        country="KH",
-        home_country="PH",
-    )
-]
-ONE_FLAG = [
-    Turn(
-        "the recruiter only talks on telegram",
-        intent="describe_offer",
-        flags=["unverifiable_employer"],
-        stage="prospective",
-        country="TH",
-    )
-]
-HTML = [
-    Turn(
-        "<script>alert('pwned')</script> my sister <b>is</b> in KK park, they hit her",
-        flags=["threats_or_violence"],
-        stage="in_situ",
-        about_other=True,
-        urgent=True,
-        country="MM",
-    )
-]
-CALM = [Turn("what is the weather like", intent="out_of_scope", replies=["I can only help..."])]
+# The conversations every console test works on: what the real bot stored when people talked
+# to it (tests/fixtures/recorded_conversations.jsonl, `make record-conversations`).
+RECORDED = load_recorded()
+
+
+# Tests may name a conversation by the part it plays: the recorded one that plays it.
+ROLES = {
+    "held": "held-myawaddy",  # held in a compound, urgent: critical
+    "offer": "offer-cebu",  # a jobseeker's offer: high
+    "html": "probe",  # markup and control characters in the messages
+    "calm": "weather",  # nothing to worry about, 240 hours old
+}
 
 
 def seed(connection: sa.engine.Connection) -> dict[str, str]:
-    """Five conversations of known risk, written as Rasa writes them; returns their ids."""
-    ids = {
-        "held": "held-001",
-        "offer": "offer-002",
-        "one_flag": "oneflag-003",
-        "html": "html-004",
-        "calm": "calm-005",
-    }
-    write_conversation(connection, ids["held"], HELD, NOW - 5 * HOUR)
-    write_conversation(connection, ids["offer"], OFFER, NOW - 1 * HOUR)
-    write_conversation(connection, ids["one_flag"], ONE_FLAG, NOW - 3 * DAY)
-    write_conversation(connection, ids["html"], HTML, NOW - 2 * HOUR)
-    write_conversation(connection, ids["calm"], CALM, NOW - 10 * DAY)
-    return ids
+    """Store every recorded conversation, its last message `age_hours` before NOW, under its
+    name; returns name (and role, see ROLES) -> conversation id."""
+    ids = write_all(connection, NOW)
+    return {**ids, **{role: ids[name] for role, name in ROLES.items()}}
 
 
 @pytest.fixture()
 def seeded(engine: sa.engine.Engine) -> dict[str, str]:
-    """The five conversations stored in the fresh database."""
+    """Every recorded conversation stored in the fresh database."""
     with engine.begin() as connection:
         return seed(connection)
 
@@ -145,3 +109,22 @@ def csrf_token(html: str) -> str:
     match = CSRF.search(html)
     assert match, "no CSRF token on the page"
     return match.group(1) or match.group(2)
+
+
+def final_slots(name: str) -> dict:
+    """The slots a recorded conversation ended with (what the bot concluded)."""
+    return RECORDED[name].final_slots()
+
+
+def queue_order(keep=lambda name, slots: True) -> list[str]:
+    """The recorded conversations the queue must show, in its order: highest risk first,
+    then the most recent last message (`keep` narrows them as a filter does)."""
+    chosen = [name for name in RECORDED if keep(name, final_slots(name))]
+    return sorted(
+        chosen,
+        key=lambda name: (
+            -RISK_LEVELS.index(final_slots(name).get("risk_level") or "none"),
+            RECORDED[name].age_hours,
+            name,
+        ),
+    )

@@ -33,9 +33,9 @@ def test_create_admin_stores_a_hash_and_refuses_short_passwords(configured, engi
 
 
 def test_purge_uses_retention_days_and_erase_one(configured, engine, seeded, capsys):
-    assert cli.main(["purge"]) == 0  # calm (10 days) goes, one_flag (3 days) stays
+    assert cli.main(["purge"]) == 0  # weather (10 days) goes, bot-question (4 days) stays
     assert "1 conversation(s) older than 5 days erased" in capsys.readouterr().out
-    assert cli.main(["erase", seeded["held"]]) == 0
+    assert cli.main(["erase", seeded["held-myawaddy"]]) == 0
     with engine.connect() as connection:
         erased = {(e.sender_id, e.requested_by) for e in list_erasures(connection)}
-    assert erased == {(seeded["calm"], "retention"), (seeded["held"], "admin")}
+    assert erased == {(seeded["weather"], "retention"), (seeded["held-myawaddy"], "admin")}

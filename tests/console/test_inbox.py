@@ -15,15 +15,16 @@ from bot.console.app import create_app
 from bot.console.retention import erase_by_admin
 from bot.console.security import limiter
 from bot.console.tables import reviews
-from bot.conversations.synthetic import Turn, write_conversation
+from bot.contract import FLAG_IDS
+from bot.conversations.recorded import write_recorded
 from bot.settings import PROJECT_ROOT
-from tests.console.conftest import NOW, console_config, csrf_token
+from tests.console.conftest import NOW, RECORDED, console_config, csrf_token
 
 PASSWORD = "a long enough password"
-PRIVATE = (
-    "my name is Maria Santos, call me on +63 917 123 4567 or maria.santos@gmail.com, "
-    "they took my passport P1234567 and we cannot leave the compound"
-)
+# A wife who left her name, number, e-mail and her husband's passport number, as recorded
+# from the real bot: the one message of its conversation.
+CONTACT = RECORDED["contact-details"]
+[PRIVATE] = CONTACT.person_texts()
 
 
 @pytest.fixture()
@@ -39,19 +40,7 @@ def trainer(engine, database_url, nlu_dir):
     limiter.reset()
     with engine.begin() as connection:
         create_account(connection, "tina", PASSWORD, "trainer", "test")
-        write_conversation(
-            connection,
-            "private-1",
-            [
-                Turn(
-                    PRIVATE,
-                    flags=["documents_confiscated"],
-                    stage="in_situ",
-                    country="MM",
-                )
-            ],
-            NOW - 60,
-        )
+        write_recorded(connection, CONTACT, "private-1", NOW - 60)
     client = app.test_client()
     token = csrf_token(client.get("/login").get_data(as_text=True))
     client.post("/login", data={"username": "tina", "password": PASSWORD, "csrf_token": token})
@@ -67,6 +56,7 @@ def _review(client, **fields):
 
 def test_inbox_shows_the_message_redacted_with_the_bots_labels(trainer):
     html = trainer.get("/inbox/").get_data(as_text=True)
+    assert "Maria Santos" in PRIVATE and "P1234567" in PRIVATE  # what the person wrote
     for private in ("Maria", "Santos", "917", "4567", "gmail", "P1234567"):
         assert private not in html, private
     assert "[NAME]" in html and "[PHONE]" in html and "[EMAIL]" in html
@@ -74,7 +64,9 @@ def test_inbox_shows_the_message_redacted_with_the_bots_labels(trainer):
     checked = re.findall(
         r'<input checked id="flags-\d+" name="flags" type="checkbox" value="(\w+)"', html
     )
-    assert checked == ["documents_confiscated"]  # the bot's flags, ticked
+    [parse] = [r["data"]["parse_data"] for r in CONTACT.rows if r["type_name"] == "user"]
+    assert checked == [f for f in FLAG_IDS if f in {x["name"] for x in parse["red_flags"]}]
+    assert "documents_confiscated" in checked  # the bot's flags, ticked
     assert "private-1" not in html  # not even the conversation id
 
 
@@ -102,7 +94,7 @@ def test_confirmed_correction_is_stored_redacted_and_exported_once(trainer, engi
         for block in data["nlu"]
         for example in (block["examples"] if isinstance(block["examples"], list) else [])
     ]
-    exported = [t for t in texts if "[NAME]" in t and "compound" in t]
+    exported = [t for t in texts if "[NAME]" in t and "cambodia" in t]
     assert len(exported) == 1 and "Maria" not in exported[0]
     with engine.connect() as connection:
         [entry] = audit.entries(connection, action=audit.EXPORT)

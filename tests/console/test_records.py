@@ -17,34 +17,40 @@ from bot.console.tables import audit_log, sessions, users
 from bot.conversations.erasure import list_erasures
 from bot.conversations.events import conversation_events
 from bot.conversations.transcript import load_transcript
-from tests.console.conftest import NOW
+from tests.console.conftest import NOW, RECORDED
 
 IDLE = dt.timedelta(minutes=30)
 MAX_AGE = dt.timedelta(hours=12)
 
 
 def test_transcript_has_both_sides_flags_slots_and_risk_history(engine, seeded):
+    recorded = RECORDED["held-myawaddy"]
     with engine.connect() as connection:
-        transcript = load_transcript(connection, seeded["held"])
+        transcript = load_transcript(connection, seeded["held-myawaddy"])
         assert load_transcript(connection, "nobody") is None
-    roles = [m.role for m in transcript.messages]
-    assert roles == ["person", "bot", "person", "bot"]
-    assert transcript.messages[0].text == "hello"
-    assert transcript.messages[1].text == "Hello, I am Lantern."
-    flagged = transcript.messages[2]
-    assert flagged.labels.flags == ("documents_confiscated", "movement_restricted")
-    assert flagged.labels.stage == "in_situ" and flagged.intent == "describe_situation"
-    assert [(c.level, c.reasons[:1]) for c in transcript.risk_history] == [
-        ("none", ()),
-        ("critical", ("The person is held at the workplace now (in_situ)",)),
-    ]
-    names = [c.name for c in transcript.slot_changes]
-    assert names[:2] == ["red_flags", "risk_reasons"]
-    assert {"risk_level", "stage", "country"} <= set(names)
+    person = [m for m in transcript.messages if m.role == "person"]
+    assert [m.text for m in person] == recorded.person_texts()
+    assert person[0].text == "help"
+    bot = [m.text for m in transcript.messages if m.role == "bot"]
+    assert bot == [row["data"]["text"] for row in recorded.rows if row["type_name"] == "bot"]
+    assert transcript.messages[0].role == "person" and transcript.messages[1].role == "bot"
+    held = person[1]  # "im in myawaddy in a compound. they took my passport ..."
+    parse = next(
+        r for r in recorded.rows if r["type_name"] == "user" and "compound" in r["data"]["text"]
+    )
+    assert held.labels.flags == tuple(f["name"] for f in parse["data"]["parse_data"]["red_flags"])
+    assert "documents_confiscated" in held.labels.flags and held.labels.stage == "in_situ"
+    assert held.intent == parse["intent_name"]
+    assert transcript.risk_history[-1].level == "critical"
+    assert transcript.risk_history[-1].reasons[0] == "Immediate danger reported (urgent)"
+    names = {c.name for c in transcript.slot_changes}
+    assert {"risk_level", "stage", "country", "safety_check", "quiet_turns"} <= names
+    quiet = [c for c in transcript.slot_changes if c.name == "quiet_turns"]
+    assert all(isinstance(c.value, float) for c in quiet) and quiet[-1].shown.isdigit()
 
 
 def test_follow_up_changes_are_attributed_and_dated(engine, seeded):
-    sender = seeded["offer"]
+    sender = seeded["offer-cebu"]
     with engine.begin() as connection:
         assert get_follow_up(connection, sender).status == "new"
         first = update_follow_up(connection, sender, "ana", "in_progress", "ana", "")
@@ -132,25 +138,27 @@ def test_access_log_is_append_only_in_the_database(engine):
 
 
 def test_retention_erases_old_conversations_without_open_follow_up(engine, seeded):
+    old, older = seeded["bot-question"], seeded["weather"]
+    assert (RECORDED["bot-question"].age_hours, RECORDED["weather"].age_hours) == (100, 240)
     with engine.begin() as connection:
-        # one_flag is 3 days old, calm 10 days; keep one_flag's follow-up open
-        update_follow_up(connection, seeded["one_flag"], "ana", "in_progress", None, None)
-        erased = purge_expired(connection, days=2, now=NOW)
-    assert erased == [seeded["calm"]]
+        # the only two silent for more than 4 days; keep the first one's follow-up open
+        update_follow_up(connection, old, "ana", "in_progress", None, None)
+        erased = purge_expired(connection, days=4, now=NOW)
+    assert erased == [older]
     with engine.connect() as connection:
-        assert conversation_events(connection, seeded["calm"]) == []
-        assert conversation_events(connection, seeded["one_flag"]) != []
+        assert conversation_events(connection, older) == []
+        assert conversation_events(connection, old) != []
         [record] = list_erasures(connection)
         [entry] = audit.entries(connection, action=audit.RETENTION_PURGE)
-    assert (record.sender_id, record.requested_by) == (seeded["calm"], "retention")
-    assert entry.target == seeded["calm"] and "weather" not in (entry.detail or "")
+    assert (record.sender_id, record.requested_by) == (older, "retention")
+    assert entry.target == older and "manila" not in (entry.detail or "")
     with engine.begin() as connection:
-        update_follow_up(connection, seeded["one_flag"], "ana", "closed", None, None)
-        assert purge_expired(connection, days=2, now=NOW) == [seeded["one_flag"]]
+        update_follow_up(connection, old, "ana", "closed", None, None)
+        assert purge_expired(connection, days=4, now=NOW) == [old]
 
 
 def test_admin_erasure_deletes_everything_and_logs_without_content(engine, seeded):
-    sender = seeded["held"]
+    sender = seeded["held-myawaddy"]
     with engine.begin() as connection:
         add_note(connection, sender, "ana", "She is in building 4")
         deleted = erase_by_admin(connection, sender, "root", "10.0.0.1")

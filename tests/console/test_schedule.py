@@ -27,5 +27,5 @@ def test_retention_runs_by_itself_after_start(monkeypatch, engine, database_url,
             erased = list_erasures(connection)
     stop.set()
     worker.join(timeout=10)
-    assert [(e.sender_id, e.requested_by) for e in erased] == [(seeded["calm"], "retention")]
+    assert [(e.sender_id, e.requested_by) for e in erased] == [(seeded["weather"], "retention")]
     assert not worker.is_alive()

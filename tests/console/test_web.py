@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 
@@ -11,7 +12,7 @@ from bot.console.accounts import create_account
 from bot.console.app import create_app
 from bot.console.db import utcnow
 from bot.console.tables import sessions
-from tests.console.conftest import console_config, csrf_token
+from tests.console.conftest import RECORDED, console_config, csrf_token, queue_order
 
 PASSWORD = "a long enough password"
 
@@ -38,7 +39,7 @@ def test_logged_out_visitors_get_the_login_page_everywhere(app, seeded):
     for path in (
         "/",
         "/queue",
-        f"/conversations/{seeded['held']}",
+        f"/conversations/{seeded['held-myawaddy']}",
         "/admin/audit",
         "/inbox/",
         "/admin/accounts",
@@ -48,7 +49,10 @@ def test_logged_out_visitors_get_the_login_page_everywhere(app, seeded):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response.headers["Location"].startswith("/login"), path
-    assert client.post(f"/notes/{seeded['held']}", data={"text": "x"}).status_code in (302, 400)
+    assert client.post(f"/notes/{seeded['held-myawaddy']}", data={"text": "x"}).status_code in (
+        302,
+        400,
+    )
 
 
 def test_login_logs_success_and_failure_and_is_rate_limited(app, seeded):
@@ -68,23 +72,25 @@ def test_caseworker_sees_queue_and_escaped_transcript_and_the_view_is_logged(app
     client = app.test_client()
     _login(client, "ana")
     queue = client.get("/queue").get_data(as_text=True)
-    assert queue.index(seeded["html"]) < queue.index(seeded["held"]) < queue.index(seeded["offer"])
-    page = client.get(f"/conversations/{seeded['html']}")
+    rows = re.findall(r'data-sender="([^"]+)"', queue)
+    assert rows == queue_order()
+    assert rows.index("held-myawaddy") < rows.index("offer-cebu") < rows.index("weather")
+    page = client.get(f"/conversations/{seeded['probe']}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "<script>alert" not in html and "&lt;script&gt;alert(&#39;pwned&#39;)" in html
-    assert "&lt;b&gt;is&lt;/b&gt;" in html
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     [view] = _entries(app, action=audit.VIEW_TRANSCRIPT)
-    assert (view.actor, view.target) == ("ana", seeded["html"])
+    assert (view.actor, view.target) == ("ana", seeded["probe"])
 
 
 def test_follow_up_change_is_saved_attributed_and_logged(app, seeded):
     _account(app, "ana", "caseworker")
     client = app.test_client()
     _login(client, "ana")
-    page = client.get(f"/conversations/{seeded['offer']}").get_data(as_text=True)
+    page = client.get(f"/conversations/{seeded['offer-cebu']}").get_data(as_text=True)
     response = client.post(
-        f"/follow-up/{seeded['offer']}",
+        f"/follow-up/{seeded['offer-cebu']}",
         data={
             "csrf_token": csrf_token(page),
             "status": "referred",
@@ -106,10 +112,10 @@ def test_forged_forms_are_refused(app, seeded):
     client = app.test_client()
     _login(client, "ana")
     forged = client.post(
-        f"/follow-up/{seeded['offer']}", data={"status": "closed", "csrf_token": "forged"}
+        f"/follow-up/{seeded['offer-cebu']}", data={"status": "closed", "csrf_token": "forged"}
     )
     assert forged.status_code == 400
-    missing = client.post(f"/notes/{seeded['offer']}", data={"text": "hi"})
+    missing = client.post(f"/notes/{seeded['offer-cebu']}", data={"text": "hi"})
     assert missing.status_code == 400
     assert _entries(app, action=audit.FOLLOW_UP_CHANGE) == []
 
@@ -119,9 +125,16 @@ def test_roles_are_enforced_on_every_page(app, seeded):
     _account(app, "ana", "caseworker")
     trainer = app.test_client()
     _login(trainer, "tess")
-    for path in ("/queue", f"/conversations/{seeded['held']}", "/admin/audit", "/admin/accounts"):
+    for path in (
+        "/queue",
+        f"/conversations/{seeded['held-myawaddy']}",
+        "/admin/audit",
+        "/admin/accounts",
+    ):
         assert trainer.get(path).status_code == 403, path
-    assert "passport" not in trainer.get(f"/conversations/{seeded['held']}").get_data(as_text=True)
+    assert "passport" not in trainer.get(f"/conversations/{seeded['held-myawaddy']}").get_data(
+        as_text=True
+    )
     denied = _entries(app, action=audit.ACCESS_DENIED)
     assert denied and denied[0].actor == "tess"
     caseworker = app.test_client()
@@ -199,19 +212,19 @@ def test_erased_conversation_shows_only_that_it_was_erased(app, seeded):
         "/admin/erase",
         data={
             "csrf_token": csrf_token(erase_form),
-            "sender_id": seeded["held"],
-            "confirm": seeded["held"],
+            "sender_id": seeded["held-myawaddy"],
+            "confirm": seeded["held-myawaddy"],
         },
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert f"Conversation {seeded['held']} erased" in done
+    assert f"Conversation {seeded['held-myawaddy']} erased" in done
     caseworker = app.test_client()
     _login(caseworker, "ana")
-    gone = caseworker.get(f"/conversations/{seeded['held']}")
+    gone = caseworker.get(f"/conversations/{seeded['held-myawaddy']}")
     text = gone.get_data(as_text=True)
     assert gone.status_code == 404 and "was erased" in text and "an admin" in text
     assert "passport" not in text
-    assert seeded["held"] not in caseworker.get("/queue").get_data(as_text=True)
+    assert seeded["held-myawaddy"] not in caseworker.get("/queue").get_data(as_text=True)
 
 
 def test_hostile_input_gets_a_clear_answer(app, seeded):
@@ -221,9 +234,10 @@ def test_hostile_input_gets_a_clear_answer(app, seeded):
     odd = client.get("/queue?level=<script>&since=notadate&page=-4&text=" + "%00" * 10)
     assert odd.status_code == 200 and "<script>" not in odd.get_data(as_text=True)
     assert client.get("/conversations/" + "%3Cb%3E" * 50).status_code == 404
-    page = client.get(f"/conversations/{seeded['offer']}").get_data(as_text=True)
+    page = client.get(f"/conversations/{seeded['offer-cebu']}").get_data(as_text=True)
     huge = client.post(
-        f"/notes/{seeded['offer']}", data={"csrf_token": csrf_token(page), "text": "x" * 100_000}
+        f"/notes/{seeded['offer-cebu']}",
+        data={"csrf_token": csrf_token(page), "text": "x" * 100_000},
     )
     assert huge.status_code == 413
 
@@ -233,9 +247,10 @@ def test_an_unfiltered_queue_shows_no_filter_error(app, seeded):
     client = app.test_client()
     _login(client, "ana")
     html = client.get("/queue").get_data(as_text=True)
-    assert "ignored" not in html and "5 conversation(s) match" in html
+    everything = f"{len(RECORDED)} conversation(s) match"
+    assert "ignored" not in html and everything in html
     odd = client.get("/queue?level=extreme").get_data(as_text=True)
-    assert "Risk: Not a valid choice. (ignored)" in odd and "5 conversation(s) match" in odd
+    assert "Risk: Not a valid choice. (ignored)" in odd and everything in odd
 
 
 def test_only_known_host_names_are_answered(app):
@@ -289,7 +304,7 @@ def test_the_access_log_trusts_forwarded_addresses_only_behind_a_proxy(app, engi
 def test_after_login_the_page_asked_for_opens_but_never_another_site(app, seeded):
     _account(app, "ana", "caseworker")
     for target, expected in (
-        (f"/conversations/{seeded['held']}", f"/conversations/{seeded['held']}"),
+        (f"/conversations/{seeded['held-myawaddy']}", f"/conversations/{seeded['held-myawaddy']}"),
         ("//evil.example/x", "/"),
         ("https://evil.example/", "/"),
         ("/\\evil.example", "/"),

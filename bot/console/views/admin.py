@@ -19,7 +19,9 @@ from bot.console.accounts import (
 from bot.console.forms import AccountForm, ActionForm, EraseForm, PasswordForm
 from bot.console.index import sync
 from bot.console.retention import erase_by_admin, expired_conversations, purge_expired
+from bot.console.routing import page_number
 from bot.console.security import client_ip, config, engine, roles_required
+from bot.console.text import visible_nul
 from bot.conversations.erasure import list_erasures
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -57,7 +59,7 @@ def accounts():
     )
 
 
-@blueprint.route("/accounts/<int:account_id>/active", methods=["POST"])
+@blueprint.route("/accounts/<row_id:account_id>/active", methods=["POST"])
 @roles_required(ADMIN)
 def toggle_active(account_id: int):
     """Disable or enable an account (the last active admin cannot be disabled)."""
@@ -78,7 +80,7 @@ def toggle_active(account_id: int):
     return redirect(url_for("admin.accounts"))
 
 
-@blueprint.route("/accounts/<int:account_id>/password", methods=["POST"])
+@blueprint.route("/accounts/<row_id:account_id>/password", methods=["POST"])
 @roles_required(ADMIN)
 def reset_password(account_id: int):
     """Set a new password for an account (its sessions end)."""
@@ -107,9 +109,10 @@ def reset_password(account_id: int):
 @roles_required(ADMIN)
 def audit_log():
     """The access log, newest first, narrowed by action, actor or conversation."""
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args.get("page", type=int))
     wanted = {
-        k: (request.args.get(k) or "").strip()[:255] or None for k in ("action", "actor", "target")
+        k: visible_nul((request.args.get(k) or "").strip()[:255]) or None
+        for k in ("action", "actor", "target")
     }
     with engine().connect() as connection:
         rows = audit.entries(

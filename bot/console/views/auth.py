@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -19,10 +19,15 @@ HOME_BY_ROLE = {"caseworker": "cases.queue", "trainer": "inbox.inbox", "admin": 
 
 
 def _local(target: str | None) -> str | None:
-    """`target` when it is a path on this console (never another site), else None."""
+    """`target` when it is a path on this console (never another site), else None. A path
+    with "." or ".." segments is refused too: the browser would go elsewhere (the page
+    asked for was a conversation whose id, decoded, looks like "../admin")."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
-    return target if urlsplit(target).netloc == "" else None
+    parts = urlsplit(target)
+    if parts.netloc or {".", ".."} & {unquote(s) for s in parts.path.split("/")}:
+        return None
+    return target
 
 
 def _failed_login(response: object) -> bool:

@@ -14,6 +14,7 @@ from bot.console.followup import FollowUpError, add_note, get_follow_up, history
 from bot.console.forms import FollowUpForm, NoteForm, QueueFilterForm
 from bot.console.index import sync
 from bot.console.queue import QueueFilters, countries_in_queue, level_counts, query_queue
+from bot.console.routing import page_number
 from bot.console.security import client_ip, engine, roles_required
 from bot.console.tables import conversations
 from bot.conversations.erasure import ERASURES_TABLE, erasures
@@ -52,7 +53,7 @@ def _filters(form: QueueFilterForm) -> QueueFilters:
         since=value("since"),
         until=value("until"),
         text=value("text") or "",
-        page=max(1, value("page") or 1),
+        page=page_number(value("page")),
     )
 
 
@@ -102,7 +103,7 @@ def _caseworkers() -> list[tuple[str, str]]:
     return [("", "nobody")] + [(n, n) for n in names]
 
 
-@blueprint.route("/conversations/<path:sender_id>")
+@blueprint.route("/conversations/<conversation:sender_id>")
 @roles_required(CASEWORKER)
 def conversation(sender_id: str):
     """The whole conversation with its flags, slots, risk history and follow-up."""
@@ -149,7 +150,7 @@ def _known(sender_id: str) -> None:
             abort(404)
 
 
-@blueprint.route("/follow-up/<path:sender_id>", methods=["POST"])
+@blueprint.route("/follow-up/<conversation:sender_id>", methods=["POST"])
 @roles_required(CASEWORKER)
 def save_follow_up(sender_id: str):
     """Save status, assignee and referral; each change is attributed and dated."""
@@ -192,7 +193,7 @@ def save_follow_up(sender_id: str):
     return redirect(url_for("cases.conversation", sender_id=sender_id))
 
 
-@blueprint.route("/notes/<path:sender_id>", methods=["POST"])
+@blueprint.route("/notes/<conversation:sender_id>", methods=["POST"])
 @roles_required(CASEWORKER)
 def save_note(sender_id: str):
     """Add a dated note (the access log records that a note was added, not its text)."""

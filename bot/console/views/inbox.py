@@ -18,6 +18,7 @@ from bot.console.review import (
     ready_to_export,
 )
 from bot.console.review import record_review as save_review
+from bot.console.routing import row_id
 from bot.console.security import client_ip, config, engine, roles_required
 
 blueprint = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -61,7 +62,8 @@ def inbox():
 def review():
     """Confirm (with corrections) or skip one message."""
     form = _form()
-    if not form.validate_on_submit() or not form.event_id.data.isdigit():
+    event_id = row_id(form.event_id.data)
+    if not form.validate_on_submit() or event_id is None:
         flash("The review was not saved: the form was incomplete.", "error")
         return redirect(url_for("inbox.inbox"))
     decision = "skipped" if form.skip.data else "confirmed"
@@ -76,7 +78,7 @@ def review():
         with engine().begin() as connection:
             save_review(
                 connection,
-                int(form.event_id.data),
+                event_id,
                 decision,
                 labels,
                 current_user.username,
@@ -86,7 +88,7 @@ def review():
                 connection,
                 current_user.username,
                 audit.REVIEW,
-                f"message {form.event_id.data}",
+                f"message {event_id}",
                 client_ip(),
                 decision
                 if decision == "skipped"
