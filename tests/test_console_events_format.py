@@ -16,7 +16,7 @@ from bot.conversations.summary import summarise
 from bot.conversations.synthetic import Turn
 from bot.conversations.synthetic import conversation_events as synthetic_events
 from bot.conversations.transcript import build_transcript
-from tests.conftest import say, tracker
+from tests.conftest import say, stored_id, tracker
 
 MESSAGES = [
     "hello",
@@ -58,14 +58,16 @@ def _turns_from(stored) -> list[Turn]:
 def test_synthetic_rows_match_what_rasa_stores(sqlite_bot):
     for message in MESSAGES:
         say(sqlite_bot, "format-check", message)
+    conversation = stored_id(sqlite_bot, "format-check")
     engine = sa.create_engine(sqlite_bot.settings.database_url)
     with engine.connect() as connection:
-        stored = conversation_events(connection, "format-check")
+        stored = conversation_events(connection, conversation)
         raw = connection.execute(
             sa.text(
                 "SELECT type_name, intent_name, action_name, data FROM events "
-                "WHERE sender_id = 'format-check' ORDER BY id"
-            )
+                "WHERE sender_id = :conversation ORDER BY id"
+            ),
+            {"conversation": conversation},
         ).all()
     engine.dispose()
 
@@ -79,8 +81,8 @@ def test_synthetic_rows_match_what_rasa_stores(sqlite_bot):
         assert row.intent_name == (data.get("parse_data") or {}).get("intent", {}).get("name")
 
     # The console's summary of the stored rows is the tracker's own slots.
-    slots = tracker(sqlite_bot, "format-check")["slots"]
-    summary = summarise("format-check", stored)
+    slots = tracker(sqlite_bot, conversation)["slots"]
+    summary = summarise(conversation, stored)
     assert summary.risk_level == slots["risk_level"]
     assert list(summary.risk_reasons) == slots["risk_reasons"]
     assert list(summary.red_flags) == slots["red_flags"]
@@ -89,6 +91,6 @@ def test_synthetic_rows_match_what_rasa_stores(sqlite_bot):
         slots["country"],
         slots["urgent"],
     )
-    transcript = build_transcript("format-check", stored)
+    transcript = build_transcript(conversation, stored)
     assert [m.text for m in transcript.messages if m.role == "person"] == MESSAGES
     assert transcript.risk_history[-1].level == slots["risk_level"]

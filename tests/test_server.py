@@ -11,7 +11,7 @@ import pytest
 
 from bot.contract import FLAG_IDS, RISK_LEVELS, SLOT_NAMES, STAGES
 from bot.screening.risk import risk_level
-from tests.conftest import http, say, tracker
+from tests.conftest import http, say, stored_id, tracker
 
 BAD_MESSAGES = [
     "",
@@ -48,7 +48,7 @@ def test_every_message_updates_the_contract_slots_by_the_rules(sqlite_bot):
         "now they took my passport and we cannot leave the building",
     ]:
         say(sqlite_bot, "slots", message)
-        slots = tracker(sqlite_bot, "slots")["slots"]
+        slots = tracker(sqlite_bot, stored_id(sqlite_bot, "slots"))["slots"]
         assert set(SLOT_NAMES) <= set(slots)
         assert set(slots["red_flags"]) <= set(FLAG_IDS)
         assert len(slots["red_flags"]) == len(set(slots["red_flags"]))

@@ -137,6 +137,7 @@ def measure_lantern(model: Path, work: Path, workers: int = 1) -> dict[str, Any]
         action_port=free_port(),
         bind_host="127.0.0.1",
         rasa_token=secrets.token_urlsafe(16),
+        conversation_id_key=secrets.token_urlsafe(32),
         database_url=f"sqlite:///{work / f'bench-{workers}.db'}",
         rasa_workers=workers,
         lock_store_type="redis" if workers > 1 else "in_memory",
