@@ -70,6 +70,8 @@ async def check_json_request(request: Request) -> HTTPResponse | None:
     a sender); 413 to a message above the size limit."""
     if request.method not in ("POST", "PUT") or not request.path.startswith(JSON_ENDPOINTS):
         return None
+    if _body_unread(request):
+        return None  # Sanic refused it (413); this middleware runs again for the error page
     try:
         body = json.loads(request.body) if request.body else None
     except (ValueError, RecursionError):  # also invalid UTF-8 (UnicodeDecodeError)
@@ -89,6 +91,15 @@ async def check_json_request(request: Request) -> HTTPResponse | None:
     if too_long(text):
         return _error(413, "PayloadTooLarge", too_long_message(len(text)))
     return None
+
+
+def _body_unread(request: Request) -> bool:
+    """True when a request declares a body that Sanic did not read: above REQUEST_MAX_SIZE.
+    Sanic runs the request middleware again before its error response, with an empty body."""
+    if request.body:
+        return False
+    declared = request.headers.get("content-length", "0").strip() not in ("", "0")
+    return declared or "chunked" in request.headers.get("transfer-encoding", "").lower()
 
 
 def origin_guard(allowed: frozenset[str]) -> Any:
