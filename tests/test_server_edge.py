@@ -65,6 +65,11 @@ def _stored_rows(stack: Stack) -> list[tuple[str, str]]:
         engine.dispose()
 
 
+def _ids_stored_since(stack: Stack, before: int) -> set[str]:
+    """The conversation ids of the events stored after the first `before` (staff see these)."""
+    return {sender_id for sender_id, _ in _stored_rows(stack)[before:]}
+
+
 def _user_texts(stack: Stack, conversation_id: str) -> list[str]:
     events = tracker(stack, conversation_id)["events"]
     return [event["text"] for event in events if event["event"] == "user"]
@@ -254,31 +259,35 @@ def test_rest_from_a_foreign_origin_is_refused(sqlite_bot):
 
 
 def test_a_socket_sending_a_stored_id_gets_none_of_that_conversation(sqlite_bot, sockets):
+    before = len(_stored_rows(sqlite_bot))
     person = sockets(uuid.uuid4().hex)
     person.say("hello")
-    seen_by_staff = stored_id(sqlite_bot, person.session_id, "socketio")
-    assert _user_texts(sqlite_bot, seen_by_staff) == ["hello"]
+    (seen_by_staff,) = _ids_stored_since(sqlite_bot, before)  # as the console shows it
 
-    listener = sockets(seen_by_staff)  # joins "that" session, as Rasa's channel allowed
+    listener = sockets(seen_by_staff)  # asks for "that" session, as Rasa's channel allowed
     replies = person.say("they took my passport in sihanoukville")
     time.sleep(QUIET_S)
     assert replies and listener.replies == []
 
+    before = len(_stored_rows(sqlite_bot))
     listener.say("hello, I am someone else")
     assert _user_texts(sqlite_bot, seen_by_staff) == [
         "hello",
         "they took my passport in sihanoukville",
     ]
-    elsewhere = stored_id(sqlite_bot, seen_by_staff, "socketio")
+    (elsewhere,) = _ids_stored_since(sqlite_bot, before)
     assert _user_texts(sqlite_bot, elsewhere) == ["hello, I am someone else"]
+    assert seen_by_staff != person.session_id
+    assert seen_by_staff == stored_id(sqlite_bot, person.session_id, "socketio")
 
 
 def test_the_same_client_id_on_rest_and_socket_is_two_conversations(sqlite_bot, sockets):
+    before = len(_stored_rows(sqlite_bot))
     person = sockets(uuid.uuid4().hex)
     person.say("hello")
+    (conversation,) = _ids_stored_since(sqlite_bot, before)
     replies = say(sqlite_bot, person.session_id, "delete")  # the socket's id, over REST
     assert "erased" in " ".join(reply.get("text", "") for reply in replies)
-    conversation = stored_id(sqlite_bot, person.session_id, "socketio")
     assert _user_texts(sqlite_bot, conversation) == ["hello"]
 
 
@@ -293,17 +302,19 @@ def test_a_stored_id_over_rest_writes_elsewhere_and_cannot_erase(
     )
     bot = start_bot(make_settings(url))
     secret = uuid.uuid4().hex
-    say(bot, secret, "my name is Dara, they took my passport in Sihanoukville")
-    seen_by_staff = stored_id(bot, secret)
+    said = "my name is Dara, they took my passport in Sihanoukville"
+    say(bot, secret, said)
+    (seen_by_staff,) = _ids_stored_since(bot, 0)
 
     replies = say(bot, seen_by_staff, "delete")
     assert "erased" in " ".join(reply.get("text", "") for reply in replies)
+    assert _user_texts(bot, seen_by_staff) == [said]
     say(bot, seen_by_staff, "hello")
-    assert _user_texts(bot, seen_by_staff) == [
-        "my name is Dara, they took my passport in Sihanoukville"
-    ]
-    assert _user_texts(bot, stored_id(bot, seen_by_staff)) == ["hello"]
+    assert _user_texts(bot, seen_by_staff) == [said]
+    (elsewhere,) = _ids_stored_since(bot, 0) - {seen_by_staff}
+    assert _user_texts(bot, elsewhere) == ["hello"]
 
-    stored = {sender_id for sender_id, _ in _stored_rows(bot)}
-    assert stored == {seen_by_staff, stored_id(bot, seen_by_staff)}
-    assert secret not in stored and not any(secret in data for _, data in _stored_rows(bot))
+    # Stored ids never are (or contain) the client's own; the tests' helper derives them.
+    assert secret not in seen_by_staff + elsewhere
+    assert not any(secret in data for _, data in _stored_rows(bot))
+    assert (seen_by_staff, elsewhere) == (stored_id(bot, secret), stored_id(bot, seen_by_staff))
