@@ -113,10 +113,13 @@ class SocketClient:
         self._arrived = threading.Condition()
         self.client = socketio.Client()
         confirmed = threading.Event()
+        # As the chat page does, on every (re)connection: a busy server may drop the link.
+        self.client.on(
+            "connect", lambda: self.client.emit("session_request", {"session_id": session_id})
+        )
         self.client.on("session_confirm", lambda *_: confirmed.set())
         self.client.on("bot_uttered", self._on_reply)
         self.client.connect(stack.settings.rasa_url, transports=["polling"])
-        self.client.emit("session_request", {"session_id": session_id})
         assert confirmed.wait(20), "no session_confirm"
 
     def _on_reply(self, data: dict) -> None:
@@ -124,7 +127,7 @@ class SocketClient:
             self.replies.append(data)
             self._arrived.notify_all()
 
-    def say(self, text: str, metadata: Any = None, timeout: float = 60) -> list[dict]:
+    def say(self, text: str, metadata: Any = None, timeout: float = 180) -> list[dict]:
         """Send a message; the replies that came for it (waits for the first)."""
         count = len(self.replies)
         message = {"message": text, "session_id": self.session_id}
@@ -142,6 +145,9 @@ class SocketClient:
 
 @pytest.fixture()
 def sockets(sqlite_bot: Stack) -> Iterator[Any]:
+    """Opens socket.io clients on the module's bot (warmed up over REST first: the first
+    turn of a new bot can hold its event loop long enough to drop a socket)."""
+    say(sqlite_bot, "warm-up", "hello")
     opened: list[SocketClient] = []
 
     def open_socket(session_id: str) -> SocketClient:
