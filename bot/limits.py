@@ -4,8 +4,8 @@ A message longer than MAX_MESSAGE_CHARS is refused before it reaches the model, 
 channel: HTTP 413 over REST and the HTTP API, a short bot message over socket.io. The chat
 page gets the same number from its server and says it before sending. 20,000 characters
 hold a long pasted job advert or a long account several times over (the longest message of
-the training data and the devset is far below it), while the model's time per message stays
-well under a second.
+the training data and the devset has about 750), while one message costs the model about a
+second at most (`python -m bot.ops.oversize` measures it; the README has the figures).
 
 A request body above MAX_REQUEST_BYTES is refused by the web server itself (Sanic's
 REQUEST_MAX_SIZE) before it is read: room for any accepted message even with every

@@ -10,13 +10,14 @@ import json
 import pytest
 
 from bot.contract import FLAG_IDS, RISK_LEVELS, SLOT_NAMES, STAGES
+from bot.limits import MAX_MESSAGE_CHARS
 from bot.screening.risk import risk_level
 from tests.conftest import http, say, stored_id, tracker
 
 BAD_MESSAGES = [
     "",
     "   \n\t ",
-    "x" * 100_000,
+    "x" * MAX_MESSAGE_CHARS,  # the longest message taken (longer: tests/test_server_edge.py)
     "😀😀😭🙏",
     "ကျွန်တော် အကူအညီလိုပါတယ်",  # Burmese
     "ខ្ញុំត្រូវការជំនួយ",  # Khmer
