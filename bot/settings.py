@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from dotenv import dotenv_values
+
+from bot.conversations.ids import KEY_VARIABLE as CONVERSATION_KEY_VARIABLE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_FILE = PROJECT_ROOT / ".env"
@@ -37,6 +40,8 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()
     quick_exit_url: str = "https://www.bbc.com/weather"
     public_rasa_url: str = ""
+    # The key of bot/conversations/ids.py (given to the Rasa server only).
+    conversation_id_key: str = ""
 
     @property
     def rasa_url(self) -> str:
@@ -78,6 +83,8 @@ class Settings:
             "RASA_TELEMETRY_ENABLED": "false",
             # Rasa runs this many Sanic worker processes (more than 1 needs Redis locks).
             "SANIC_WORKERS": str(self.rasa_workers),
+            # The channels (bot/channels) derive stored conversation ids with it.
+            CONVERSATION_KEY_VARIABLE: self.conversation_id_key,
         }
 
 
@@ -89,16 +96,32 @@ def absolute_sqlite_url(url: str, root: Path = PROJECT_ROOT) -> str:
     return url
 
 
-def ensure_env_file() -> bool:
-    """Create `.env` from `.env.example` with a fresh token; True if it was created."""
-    if ENV_FILE.exists():
+def ensure_env_file(env_file: Path = ENV_FILE) -> bool:
+    """Create `.env` from `.env.example` with a fresh token and conversation key; True if it
+    was created. An existing `.env` without a conversation key gets one added."""
+    if env_file.exists():
+        if not dotenv_values(env_file).get(CONVERSATION_KEY_VARIABLE):
+            env_file.write_text(
+                _with_conversation_key(env_file.read_text(encoding="utf-8")), encoding="utf-8"
+            )
         return False
     text = ENV_EXAMPLE_FILE.read_text(encoding="utf-8")
     text = text.replace(
         f"RASA_TOKEN={PLACEHOLDER_TOKEN}", f"RASA_TOKEN={secrets.token_urlsafe(32)}"
     )
-    ENV_FILE.write_text(text, encoding="utf-8")
+    env_file.write_text(_with_conversation_key(text), encoding="utf-8")
     return True
+
+
+def _with_conversation_key(text: str) -> str:
+    """The text of a .env with a fresh CONVERSATION_ID_KEY (in place of an empty one)."""
+    line = f"{CONVERSATION_KEY_VARIABLE}={secrets.token_urlsafe(32)}"
+    text, found = re.subn(rf"(?m)^{CONVERSATION_KEY_VARIABLE}=.*$", lambda _: line, text)
+    if found:
+        return text
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return f"{text}{line}\n"
 
 
 def load_settings(env_file: Path | None = ENV_FILE) -> Settings:
@@ -131,6 +154,7 @@ def load_settings(env_file: Path | None = ENV_FILE) -> Settings:
         quick_exit_url=web_address("QUICK_EXIT_URL", values.get("QUICK_EXIT_URL"))
         or Settings.quick_exit_url,
         public_rasa_url=web_address("PUBLIC_RASA_URL", values.get("PUBLIC_RASA_URL")).rstrip("/"),
+        conversation_id_key=values.get(CONVERSATION_KEY_VARIABLE) or "",
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from bot.conversations.ids import stored_conversation_id
 from bot.ops.modelcache import ensure_model
 from bot.ops.processes import free_port
 from bot.ops.stack import Stack
@@ -46,17 +47,17 @@ def model() -> Path:
 
 
 def make_settings(database_url: str, **changes: Any) -> Settings:
-    """Settings for a test bot: free ports, a fresh token, its own database."""
-    base = load_settings(env_file=None)
-    return replace(
-        base,
-        rasa_port=free_port(),
-        action_port=free_port(),
-        bind_host="127.0.0.1",
-        rasa_token=secrets.token_urlsafe(16),
-        database_url=database_url,
-        **changes,
-    )
+    """Settings for a test bot: free ports, a fresh token and conversation key (unless
+    given, e.g. to restart a bot on the same conversations), its own database."""
+    values: dict[str, Any] = {
+        "rasa_port": free_port(),
+        "action_port": free_port(),
+        "bind_host": "127.0.0.1",
+        "rasa_token": secrets.token_urlsafe(16),
+        "conversation_id_key": secrets.token_urlsafe(32),
+        "database_url": database_url,
+    }
+    return replace(load_settings(env_file=None), **{**values, **changes})
 
 
 @pytest.fixture()
@@ -114,11 +115,18 @@ def say(stack: Stack, sender: str, message: str) -> list[dict[str, Any]]:
     return replies
 
 
-def tracker(stack: Stack, sender: str) -> dict[str, Any]:
-    """The stored tracker of a conversation (HTTP API)."""
+def stored_id(stack: Stack, client_id: str, channel: str = "rest") -> str:
+    """The id a bot stores (and shows staff) the conversation of a client's id under: a REST
+    `sender` or, with channel "socketio", a socket.io session id."""
+    return stored_conversation_id(stack.settings.conversation_id_key, channel, client_id)
+
+
+def tracker(stack: Stack, conversation_id: str) -> dict[str, Any]:
+    """The stored tracker of a conversation (HTTP API), by its stored id (`stored_id`)."""
     status, body = http(
         "GET",
-        f"{stack.settings.rasa_url}/conversations/{sender}/tracker?token={stack.settings.rasa_token}",
+        f"{stack.settings.rasa_url}/conversations/{conversation_id}/tracker"
+        f"?token={stack.settings.rasa_token}",
     )
     assert status == 200, body
     return body

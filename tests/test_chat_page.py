@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from bot.conversations.ids import stored_conversation_id
+from bot.limits import MAX_MESSAGE_CHARS
 from bot.ops.processes import free_port
 from bot.ops.stack import Stack
 from bot.referrals import default_directory
@@ -171,9 +173,10 @@ def history_urls(context: BrowserContext, page: Page) -> list[str]:
 
 
 def said_in(chat: ChatServer, session: str, last: str, timeout: float = 20.0) -> list[str]:
-    """The person's messages Rasa stored for a conversation, once `last` is stored."""
+    """The person's messages Rasa stored for the page's session, once `last` is stored."""
+    conversation = stored_conversation_id(chat.settings.conversation_id_key, "socketio", session)
     query = f"tracker?token={chat.settings.rasa_token}"
-    url = f"{chat.settings.rasa_url}/conversations/{session}/{query}"
+    url = f"{chat.settings.rasa_url}/conversations/{conversation}/{query}"
     deadline = time.monotonic() + timeout
     while True:
         with urllib.request.urlopen(url, timeout=30) as response:
@@ -334,19 +337,27 @@ def test_hostile_html_and_a_huge_paste_stay_text(chat, context):
     assert page.locator('#log a[href^="javascript"]').count() == 0
     assert page.evaluate("window.pwned") is None
 
-    paste = ("My recruiter on Telegram said <b>no experience</b> needed. " * 1700)[:100_000]
+    # The longest message Lantern takes (bot/limits.py), emoji counted as one character each.
+    paste = ("My recruiter 😀 said <b>no experience</b> needed. " * 500)[:MAX_MESSAGE_CHARS]
+    page.get_by_label("Your message").fill(paste)
+    limit = f"{MAX_MESSAGE_CHARS:,}"
+    expect(page.locator("#count")).to_have_text(f"{MAX_MESSAGE_CHARS:,} of {limit} characters")
     before = bot_count(page)
-    send(page, paste)
+    page.get_by_label("Your message").press("Enter")
     wait_for_bot(page, before)
     assert texts(page, "me")[-1] == paste
+    assert not texts(page, "bot")[-1].startswith("Your message is too long")
     expect(page.get_by_label("Your message")).to_have_value("")
+    expect(page.locator("#count")).to_be_hidden()
 
-    too_long = "x" * 130_000
+    too_long = "x" * (MAX_MESSAGE_CHARS + 1)
     page.get_by_label("Your message").fill(too_long)
+    expect(page.locator("#count")).to_contain_text(f"of {limit} characters")
     page.get_by_label("Your message").press("Enter")
-    expect(page.locator("#status")).to_contain_text("too long")
+    expect(page.locator("#status")).to_contain_text(f"too long to send ({MAX_MESSAGE_CHARS + 1:,}")
+    expect(page.locator("#status")).to_contain_text(f"the limit is {limit}")
     assert len(texts(page, "me")) == 2  # not sent, and not lost:
-    assert len(page.get_by_label("Your message").input_value()) == 130_000
+    assert page.get_by_label("Your message").input_value() == too_long
 
     page.get_by_label("Your message").fill("")
     before = bot_count(page)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.limits import MAX_MESSAGE_CHARS
 from bot.ops.processes import ManagedProcess, free_port
 from bot.settings import Settings, load_settings, parse_origins
 from bot.web.assets import SIZE_BUDGET_BYTES, load_assets
@@ -73,6 +74,13 @@ def test_the_page_knows_the_socket_and_the_exit_and_only_our_scripts(web):
     assert scripts and all(src.startswith("/static/") for src in scripts)
     assert "<script>" not in page and "stylesheet" in page and 'href="/static/chat.css"' in page
     assert "localStorage" not in get(web, "/static/chat.js")[2].decode()
+
+
+def test_the_page_gets_the_message_limit_from_the_server(web):
+    """The limit the Rasa server enforces (bot/limits.py) is the one the page says."""
+    page = get(web, "/")[2].decode()
+    assert f'<meta name="lantern-max-chars" content="{MAX_MESSAGE_CHARS}">' in page
+    assert 'meta("lantern-max-chars")' in get(web, "/static/chat.js")[2].decode()
 
 
 def test_a_forged_host_header_does_not_reach_the_page_or_its_policy(web):

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from bot.referrals import default_directory
-from tests.conftest import say, tracker
+from tests.conftest import say, stored_id, tracker
 
 
 def _texts(replies: list[dict]) -> list[str]:
@@ -36,13 +36,16 @@ def test_asking_to_erase_deletes_the_conversation_and_leaves_a_content_free_reco
     replies = say(sqlite_bot, "eraser", "delete everything i wrote")
     assert "erased" in _texts(replies)[0].lower()
 
+    conversation = {"id": stored_id(sqlite_bot, "eraser")}
     engine = _database(sqlite_bot)
     with engine.connect() as connection:
         stored = connection.execute(
-            sa.text("SELECT data FROM events WHERE sender_id = 'eraser'")
+            sa.text("SELECT data FROM events WHERE sender_id = :id"), conversation
         ).fetchall()
         erasures = (
-            connection.execute(sa.text("SELECT * FROM lantern_erasures WHERE sender_id = 'eraser'"))
+            connection.execute(
+                sa.text("SELECT * FROM lantern_erasures WHERE sender_id = :id"), conversation
+            )
             .mappings()
             .all()
         )
@@ -50,7 +53,7 @@ def test_asking_to_erase_deletes_the_conversation_and_leaves_a_content_free_reco
     assert stored == []
     assert len(erasures) == 1 and erasures[0]["requested_by"] == "person"
     assert "Dara" not in str(dict(erasures[0]))
-    events = tracker(sqlite_bot, "eraser")["events"]
+    events = tracker(sqlite_bot, stored_id(sqlite_bot, "eraser"))["events"]
     assert not [e for e in events if e["event"] == "user"]
 
 
@@ -58,7 +61,7 @@ def test_the_erase_button_after_stop_works_too(sqlite_bot):
     say(sqlite_bot, "stop-then-erase", "they beat us when we miss the target")
     say(sqlite_bot, "stop-then-erase", "exit")
     assert "erased" in _texts(say(sqlite_bot, "stop-then-erase", "/erase_conversation"))[0]
-    slots = tracker(sqlite_bot, "stop-then-erase")["slots"]
+    slots = tracker(sqlite_bot, stored_id(sqlite_bot, "stop-then-erase"))["slots"]
     assert slots["red_flags"] in (None, []) and slots["risk_level"] == "none"
 
 
@@ -68,7 +71,7 @@ def test_self_harm_gets_the_crisis_answer_as_the_very_first_reply(sqlite_bot):
     assert "glad you told me" in first
     numbers = {e.phone for e in default_directory() if e.country == "KH"}
     assert any(number in first for number in numbers)
-    assert tracker(sqlite_bot, "crisis")["slots"]["risk_level"] == "critical"
+    assert tracker(sqlite_bot, stored_id(sqlite_bot, "crisis"))["slots"]["risk_level"] == "critical"
 
 
 def test_the_greeting_offers_buttons_and_the_family_button_marks_about_other(sqlite_bot):
@@ -76,7 +79,7 @@ def test_the_greeting_offers_buttons_and_the_family_button_marks_about_other(sql
     payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
     assert payloads == ["/check_offer", "/ask_help", "/worried_about_someone"]
     say(sqlite_bot, "buttons", "/worried_about_someone")
-    assert tracker(sqlite_bot, "buttons")["slots"]["about_other"] is True
+    assert tracker(sqlite_bot, stored_id(sqlite_bot, "buttons"))["slots"]["about_other"] is True
 
 
 def test_twenty_turns_never_repeat_a_question(sqlite_bot):

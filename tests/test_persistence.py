@@ -10,7 +10,7 @@ import redis
 import sqlalchemy as sa
 
 from bot.contract import SLOT_NAMES
-from tests.conftest import make_settings, say, tracker
+from tests.conftest import make_settings, say, stored_id, tracker
 
 MESSAGES = [
     "hello",
@@ -39,15 +39,17 @@ def test_conversation_survives_a_restart(backend, start_bot, tmp_path, request):
     bot = start_bot(settings)
     for message in MESSAGES:
         say(bot, "persisted", message)
-    slots_before = tracker(bot, "persisted")["slots"]
+    conversation = stored_id(bot, "persisted")
+    slots_before = tracker(bot, conversation)["slots"]
     bot.stop()
 
-    events = _stored_events(url, "persisted")
+    events = _stored_events(url, conversation)
     assert events.count("user") == len(MESSAGES)
     assert "slot" in events and "bot" in events
 
-    again = start_bot(make_settings(url))
-    slots_after = tracker(again, "persisted")["slots"]
+    # The same .env after a restart: the same key, so the same stored conversation.
+    again = start_bot(make_settings(url, conversation_id_key=settings.conversation_id_key))
+    slots_after = tracker(again, conversation)["slots"]
     assert {k: slots_after[k] for k in SLOT_NAMES} == {k: slots_before[k] for k in SLOT_NAMES}
     assert say(again, "persisted", "thank you")
 
@@ -60,15 +62,14 @@ def test_redis_lock_store_takes_the_conversation_lock(start_bot, tmp_path):
     client = redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db)
     commands: list[str] = []
     ready = threading.Event()
+    lock = f"lantern:lock:{stored_id(bot, 'locked-conversation')}"
 
     def watch() -> None:
         with client.monitor() as monitor:
             ready.set()
             for command in monitor.listen():
                 commands.append(command["command"])
-                if "locked-conversation" in command["command"] and command["command"].startswith(
-                    "DEL"
-                ):
+                if lock in command["command"] and command["command"].startswith("DEL"):
                     return
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -76,6 +77,4 @@ def test_redis_lock_store_takes_the_conversation_lock(start_bot, tmp_path):
     ready.wait(5)
     say(bot, "locked-conversation", "hello")
     watcher.join(10)
-    assert any(c.startswith("SET") and "lantern:lock:locked-conversation" in c for c in commands), (
-        commands
-    )
+    assert any(c.startswith("SET") and lock in c for c in commands), commands

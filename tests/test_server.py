@@ -10,13 +10,14 @@ import json
 import pytest
 
 from bot.contract import FLAG_IDS, RISK_LEVELS, SLOT_NAMES, STAGES
+from bot.limits import MAX_MESSAGE_CHARS
 from bot.screening.risk import risk_level
-from tests.conftest import http, say, tracker
+from tests.conftest import http, say, stored_id, tracker
 
 BAD_MESSAGES = [
     "",
     "   \n\t ",
-    "x" * 100_000,
+    "x" * MAX_MESSAGE_CHARS,  # the longest message taken (longer: tests/test_server_edge.py)
     "😀😀😭🙏",
     "ကျွန်တော် အကူအညီလိုပါတယ်",  # Burmese
     "ខ្ញុំត្រូវការជំនួយ",  # Khmer
@@ -48,7 +49,7 @@ def test_every_message_updates_the_contract_slots_by_the_rules(sqlite_bot):
         "now they took my passport and we cannot leave the building",
     ]:
         say(sqlite_bot, "slots", message)
-        slots = tracker(sqlite_bot, "slots")["slots"]
+        slots = tracker(sqlite_bot, stored_id(sqlite_bot, "slots"))["slots"]
         assert set(SLOT_NAMES) <= set(slots)
         assert set(slots["red_flags"]) <= set(FLAG_IDS)
         assert len(slots["red_flags"]) == len(set(slots["red_flags"]))

@@ -4,6 +4,7 @@ Prints a table and writes reports/bench.json. Numbers, never assertions: they de
 the machine. Measured: cold training time, `make run` to ready with a cached model,
 `/model/parse` latency, REST round trips at 1, 10 and 50 concurrent conversations,
 peak memory of the Rasa server; the reference bot is measured the same way in the run.
+What a 10 MB message and a message at the size limit cost: bot/ops/oversize.py.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from bot.ops import oversize
 from bot.ops.modelcache import ensure_model, rasa_env, rasa_executable
 from bot.ops.paths import cache_dir
 from bot.ops.processes import ManagedProcess, free_port, http_ok, wait_until
@@ -137,6 +139,7 @@ def measure_lantern(model: Path, work: Path, workers: int = 1) -> dict[str, Any]
         action_port=free_port(),
         bind_host="127.0.0.1",
         rasa_token=secrets.token_urlsafe(16),
+        conversation_id_key=secrets.token_urlsafe(32),
         database_url=f"sqlite:///{work / f'bench-{workers}.db'}",
         rasa_workers=workers,
         lock_store_type="redis" if workers > 1 else "in_memory",
@@ -147,6 +150,10 @@ def measure_lantern(model: Path, work: Path, workers: int = 1) -> dict[str, Any]
         rasa_pid = stack.processes[1].process.pid
         figures["rasa_peak_memory_mb"] = peak_memory_mb(rasa_pid)
         figures["action_server_peak_memory_mb"] = peak_memory_mb(stack.processes[0].process.pid)
+        if workers == 1:
+            figures["oversize"] = oversize.measure(
+                "127.0.0.1", settings.rasa_port, settings.rasa_token, rasa_pid
+            )
     return figures
 
 
@@ -289,6 +296,13 @@ def _table(report: dict[str, Any]) -> str:
     lines.append(
         f"{'Rasa server peak memory MB':28s} {lantern['rasa_peak_memory_mb']:>12} "
         f"{reference['rasa_peak_memory_mb']:>12} {doubled['rasa_peak_memory_mb']:>12}"
+    )
+    huge = lantern["oversize"]
+    lines.append(
+        f"10 MB REST body: {huge['huge_body_status']} in {huge['huge_body_answer_s']} s, Rasa "
+        f"memory {huge['rasa_rss_before_mb']} -> {huge['rasa_rss_after_mb']} MB; a message at "
+        f"the limit: REST {huge['message_at_limit_rest_ms']} ms, parse "
+        f"{huge['message_at_limit_parse_ms']} ms"
     )
     lines.append(
         f"cold training {report['cold_training_s']} s; "

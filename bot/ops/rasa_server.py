@@ -1,19 +1,31 @@
-"""`rasa run` with four changes that keep Rasa's own code paths, for `make run`:
+"""`rasa run` with changes that keep Rasa's own code paths, for `make run`:
 
-1. A malformed JSON body gets 400 instead of Rasa 3.6's 500 on `/model/parse` (a Sanic
-   request middleware added to the app `rasa.core.run.configure_app` builds).
+1. Requests are checked before Rasa sees them (Sanic request middleware added to the app
+   `rasa.core.run.configure_app` builds):
+   - a body above `bot.limits.MAX_REQUEST_BYTES` gets 413 from Sanic itself, before the
+     body is read (REQUEST_MAX_SIZE), with a JSON error like Rasa's;
+   - a request to the REST channel or socket.io whose `Origin` is not the chat page's or
+     one of ALLOWED_ORIGINS gets 403: Rasa builds its socket.io server with
+     `cors_allowed_origins=[]`, which turns python-engineio's own Origin check off, and
+     its REST channel takes any body, so any web site could use either from a visitor's
+     browser (a `text/plain` POST needs no CORS preflight). The origins come from
+     LANTERN_SOCKET_ORIGINS (set by bot/ops/stack.py); without it nothing is checked, as
+     in `rasa run`. Clients that send no Origin (not browsers) are let through, as
+     engineio does;
+   - a POST/PUT body that is not JSON, or nested too deeply to parse, gets 400 instead of
+     Rasa 3.6's 500;
+   - a message (REST `message`, `/model/parse` and `/conversations/<id>/messages` `text`)
+     must be a string and gets 413 above `bot.limits.MAX_MESSAGE_CHARS`, before NLU;
+     a REST request needs a `sender` (Rasa would put every request without one into one
+     shared conversation, "default").
 2. The action server's answer is checked against Rasa's schema with a validator built
    once. Rasa calls `jsonschema.validate`, which re-checks the schema itself against the
    2020-12 meta-schema on every custom action: about 20 ms of a ~50 ms turn (measured with
    py-spy under `make bench` load).
 3. SQLite tracker stores use write-ahead logging with `synchronous=NORMAL`, the setting
    SQLite recommends for WAL: a commit no longer waits for a disk flush.
-4. A socket.io request whose `Origin` is not the chat page's or one of ALLOWED_ORIGINS
-   gets 403: Rasa builds its socket.io server with `cors_allowed_origins=[]`, which turns
-   python-engineio's own Origin check off, so any web site could open the channel from a
-   visitor's browser. The origins come from LANTERN_SOCKET_ORIGINS (set by
-   bot/ops/stack.py); without it nothing is checked, as in `rasa run`. Clients that send no
-   Origin (not browsers) are let through, as engineio does.
+
+The socket.io channel's own message limit is in bot/channels/socket_io.py.
 
 Usage: `python -m bot.ops.rasa_server run ...` (the arguments of `rasa run`).
 """
@@ -22,54 +34,92 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import Any
 
 from sanic import response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.limits import MAX_REQUEST_BYTES, TOO_LARGE_REQUEST, too_long, too_long_message
+
 SOCKET_PATH = "/socket.io"
+REST_PATH = "/webhooks/rest/webhook"
+# What a browser reaches without the API token: Rasa's channels.
+BROWSER_PATHS = (SOCKET_PATH, "/webhooks/")
 SOCKET_ORIGINS_VARIABLE = "LANTERN_SOCKET_ORIGINS"
-JSON_ENDPOINTS = ("/model/parse", "/webhooks/rest/webhook", "/conversations/")
-# The text field each message endpoint needs, as a string.
-TEXT_FIELDS = {"/model/parse": "text", "/webhooks/rest/webhook": "message"}
+JSON_ENDPOINTS = ("/model/parse", REST_PATH, "/conversations/")
+MESSAGES_PATH = re.compile(r"/conversations/.+/messages")
 
 
-async def reject_malformed_json(request: Request) -> HTTPResponse | None:
+def message_field(path: str) -> str | None:
+    """The field holding the message's text on a message endpoint, else None."""
+    path = path.rstrip("/")
+    if path == REST_PATH:
+        return "message"
+    if path == "/model/parse" or MESSAGES_PATH.fullmatch(path):
+        return "text"
+    return None
+
+
+async def check_json_request(request: Request) -> HTTPResponse | None:
     """Answer 400 to a POST/PUT on a JSON endpoint whose body is not valid JSON, and to a
-    message endpoint whose body is not an object with its text field as a string."""
+    message endpoint whose body is not an object with its text as a string (and, for REST,
+    a sender); 413 to a message above the size limit."""
     if request.method not in ("POST", "PUT") or not request.path.startswith(JSON_ENDPOINTS):
         return None
+    if _body_unread(request):
+        return None  # Sanic refused it (413); this middleware runs again for the error page
     try:
         body = json.loads(request.body) if request.body else None
-    except ValueError:  # also invalid UTF-8 (UnicodeDecodeError)
-        return _bad_request("The request body is not valid JSON.")
-    field = TEXT_FIELDS.get(request.path.rstrip("/"))
+    except (ValueError, RecursionError):  # also invalid UTF-8 (UnicodeDecodeError)
+        return _bad_request("The request body is not valid JSON (or is nested too deeply).")
+    field = message_field(request.path)
     if field is None:
         return None
     if not isinstance(body, dict):
         return _bad_request("The request body must be a JSON object.")
-    if not isinstance(body.get(field), str):
+    text = body.get(field)
+    if field == "text" and "parse_data" in body and text is None:
+        return None  # /conversations/<id>/messages with parse data only: no NLU
+    if not isinstance(text, str):
         return _bad_request(f'The request body needs "{field}" as a string.')
+    if field == "message" and not (isinstance(body.get("sender"), str) and body["sender"]):
+        return _bad_request('The request body needs "sender" as a non-empty string.')
+    if too_long(text):
+        return _error(413, "PayloadTooLarge", too_long_message(len(text)))
     return None
 
 
+def _body_unread(request: Request) -> bool:
+    """True when a request declares a body that Sanic did not read: above REQUEST_MAX_SIZE.
+    Sanic runs the request middleware again before its error response, with an empty body."""
+    if request.body:
+        return False
+    declared = request.headers.get("content-length", "0").strip() not in ("", "0")
+    return declared or "chunked" in request.headers.get("transfer-encoding", "").lower()
+
+
 def origin_guard(allowed: frozenset[str]) -> Any:
-    """A request middleware refusing socket.io requests from origins not in `allowed`."""
+    """A request middleware refusing socket.io and REST channel requests from origins not
+    in `allowed`."""
 
     async def reject_foreign_origin(request: Request) -> HTTPResponse | None:
-        if not request.path.startswith(SOCKET_PATH):
+        if not request.path.startswith(BROWSER_PATHS):
             return None
         origin = request.headers.get("origin")
         if origin is None or origin in allowed:
             return None
-        return response.json(
-            {"status": "failure", "reason": "Forbidden", "message": "Origin not allowed."},
-            status=403,
-        )
+        return _error(403, "Forbidden", "Origin not allowed.")
 
     return reject_foreign_origin
+
+
+async def body_too_large(request: Request, exception: Exception) -> HTTPResponse:
+    """Sanic's 413 (a body above REQUEST_MAX_SIZE, refused before it is read), as JSON."""
+    return _error(413, "PayloadTooLarge", TOO_LARGE_REQUEST)
 
 
 def allowed_socket_origins(environment: dict[str, str]) -> frozenset[str] | None:
@@ -81,15 +131,20 @@ def allowed_socket_origins(environment: dict[str, str]) -> frozenset[str] | None
 
 
 def _bad_request(message: str) -> HTTPResponse:
+    return _error(400, "BadRequest", message)
+
+
+def _error(status: int, reason: str, message: str) -> HTTPResponse:
+    """An error in the shape of Rasa's own (rasa.server.ErrorResponse)."""
     return response.json(
         {
             "version": None,
             "status": "failure",
-            "reason": "BadRequest",
+            "reason": reason,
             "message": message,
-            "code": 400,
+            "code": status,
         },
-        status=400,
+        status=status,
     )
 
 
@@ -101,9 +156,11 @@ def _install_guard() -> None:
 
     def configure_app(*args: Any, **kwargs: Any) -> Any:
         app = build_app(*args, **kwargs)
-        app.register_middleware(reject_malformed_json, "request")
+        app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+        app.error_handler.add(PayloadTooLarge, body_too_large)
         if origins is not None:
             app.register_middleware(origin_guard(origins), "request")
+        app.register_middleware(check_json_request, "request")
         return app
 
     core_run.configure_app = configure_app

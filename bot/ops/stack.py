@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.conversations.ids import conversation_key
 from bot.ops.modelcache import rasa_env
 from bot.ops.processes import ManagedProcess, http_ok, stop_all, wait_until
 from bot.settings import PROJECT_ROOT, Settings
@@ -26,6 +27,7 @@ class Stack:
 
     def start(self) -> None:
         """Prepare the stores, start both servers and wait until both answer."""
+        conversation_key(self.settings.rasa_environment())  # refuses a missing key, clearly
         ensure_database(self.settings.database_url)
         if self.settings.rasa_workers > 1 and self.settings.lock_store_type != "redis":
             raise RuntimeError("RASA_WORKERS above 1 needs LOCK_STORE_TYPE=redis")

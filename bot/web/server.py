@@ -15,6 +15,7 @@ import sys
 from aiohttp import hdrs, web
 from aiohttp.web_response import ContentCoding
 
+from bot.limits import MAX_MESSAGE_CHARS
 from bot.settings import Settings, load_settings
 from bot.web.assets import Asset, load_assets
 
@@ -23,7 +24,7 @@ ASSETS_KEY = web.AppKey("assets", dict)
 # Host names we are willing to echo into the page and its policy (the Host header is the
 # visitor's to choose).
 HOST_HEADER = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253})(?::\d{1,5})?")
-PAGE_PLACEHOLDERS = ("socket_url", "exit_url")
+PAGE_PLACEHOLDERS = ("socket_url", "exit_url", "max_chars")
 EMBED_SCRIPT = "embed.js"
 NOT_SERVED = {"index.html"}  # served at "/" only, filled in per request
 
@@ -93,12 +94,17 @@ def render_page(template: bytes, values: dict[str, str]) -> bytes:
 
 
 async def page(request: web.Request) -> web.Response:
-    """The chat page, told where the socket is and where Quick exit goes."""
+    """The chat page, told where the socket is, where Quick exit goes and how long a
+    message may be (the Rasa server refuses longer ones)."""
     settings = request.app[SETTINGS_KEY]
     template: Asset = request.app[ASSETS_KEY]["index.html"]
     body = render_page(
         template.body,
-        {"socket_url": socket_url(settings, request), "exit_url": settings.quick_exit_url},
+        {
+            "socket_url": socket_url(settings, request),
+            "exit_url": settings.quick_exit_url,
+            "max_chars": str(MAX_MESSAGE_CHARS),
+        },
     )
     return _send(request, body, template.content_type)
 

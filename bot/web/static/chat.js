@@ -3,8 +3,8 @@
 (function () {
   "use strict";
 
-  var MAX_CHARS = 120000; // far below the socket's 1 MB packet limit, even escaped
   var LONG_MESSAGE = 1500;
+  var COUNT_FROM = 0.8; // the length is shown once a message reaches 80% of the limit
   var ESCAPE_WINDOW_MS = 1500;
   var TYPING_TIMEOUT_MS = 30000;
   // The domain's button that erases the conversation on the server (intent erase_conversation):
@@ -25,8 +25,11 @@
     tooLong: function (length) {
       return (
         "This message is too long to send (" + length.toLocaleString() + " characters; the " +
-        "limit is " + MAX_CHARS.toLocaleString() + "). Please shorten it or send it in parts."
+        "limit is " + maxChars.toLocaleString() + "). Please shorten it or send it in parts."
       );
+    },
+    count: function (length) {
+      return length.toLocaleString() + " of " + maxChars.toLocaleString() + " characters";
     },
     retry: "Try again now",
   };
@@ -39,9 +42,12 @@
   var form = $("composer");
   var input = $("message");
   var startEl = $("start");
+  var countEl = $("count");
   var embedded = window.top !== window.self;
   var socketUrl = meta("lantern-socket-url");
   var exitUrl = meta("lantern-exit-url");
+  // The Rasa server's limit (bot/limits.py), told by the page's server; 0: not known.
+  var maxChars = parseInt(meta("lantern-max-chars"), 10) || 0;
 
   var entries = storedEntries();
   var views = [];
@@ -287,15 +293,32 @@
       input.focus();
       return;
     }
-    if (text.length > MAX_CHARS) {
-      setStatus(TEXT.tooLong(text.length), true);
+    var length = charCount(text);
+    if (maxChars && length > maxChars) {
+      setStatus(TEXT.tooLong(length), true);
       return;
     }
     input.value = "";
     writeStored(KEY.draft, "");
     fitInput();
+    showCount();
     send(text);
     if (ready) setStatus("");
+  }
+
+  /** Characters as the server counts them (an emoji is one, not two). */
+  function charCount(text) {
+    return Array.from(text).length;
+  }
+
+  /** Near the limit, the length and the limit under the box (red above it). */
+  function showCount() {
+    var near = maxChars && input.value.length >= maxChars * COUNT_FROM;
+    var length = near ? charCount(input.value) : 0;
+    countEl.hidden = !near || length < maxChars * COUNT_FROM;
+    if (countEl.hidden) return;
+    countEl.textContent = TEXT.count(length);
+    countEl.classList.toggle("error", length > maxChars);
   }
 
   /* ---- receiving ---- */
@@ -433,6 +456,7 @@
     startEl.hidden = entries.length > 0;
     input.value = readStored(KEY.draft, "") || "";
     fitInput();
+    showCount();
     scrollToEnd();
     $("exit").addEventListener("click", function (event) {
       event.preventDefault(); // without this script the link still leaves (less cleanly)
@@ -445,6 +469,7 @@
     input.addEventListener("input", function () {
       writeStored(KEY.draft, input.value);
       fitInput();
+      showCount();
     });
     if (embedded) window.parent.postMessage({ type: "lantern:ready", url: exitUrl }, "*");
     connect();
