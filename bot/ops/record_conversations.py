@@ -184,6 +184,7 @@ def record(scripts: list[Script], log_dir: Path) -> tuple[list[dict[str, Any]], 
         action_port=free_port(),
         bind_host="127.0.0.1",
         rasa_token=secrets.token_urlsafe(16),
+        conversation_id_key=secrets.token_urlsafe(32),
         database_url=f"sqlite:///{log_dir / 'recording.db'}",
         lock_store_type="in_memory",
     )
