@@ -77,7 +77,7 @@ def test_a_country_without_entries_is_named_as_missing_instead_of_inventing():
     chat = Chat()
     chat.say("describe_situation", "they hit me, i am in laos", urgent=True, country="LA")
     text = chat.texts()[0]
-    assert "I do not have a checked number for Laos" in text
+    assert "I do not have a checked emergency number for Laos" in text
     assert not any(ch.isdigit() for ch in text)
 
 
