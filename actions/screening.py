@@ -18,7 +18,7 @@ from bot.referrals import default_directory
 from bot.screening.dialogue import DIALOGUE_SLOT_NAMES, DialogueState, plan_turn
 from bot.screening.labels import MessageLabels
 from bot.screening.messages import screening_messages
-from bot.screening.render import render
+from bot.screening.render import Phone, render
 from bot.screening.state import ConversationState
 
 
@@ -49,9 +49,20 @@ class ActionScreenMessage(Action):
         messages = screening_messages()
         for reply in plan.replies:
             rendered = render(reply, messages)
-            dispatcher.utter_message(text=rendered.text, buttons=list(rendered.buttons))
+            dispatcher.utter_message(
+                text=rendered.text,
+                buttons=list(rendered.buttons),
+                json_message=phones_marker(rendered.phones) if rendered.phones else None,
+            )
         values = {**plan.conversation.as_slots(), **plan.dialogue.as_slots()}
         return [SlotSet(name, value) for name, value in values.items() if slots[name] != value]
+
+
+def phones_marker(phones: tuple[Phone, ...]) -> dict[str, Any]:
+    """The numbers of a message as data, sent with it: the chat page makes exactly these
+    callable (Rasa's socket.io channel emits `data` as a bot_uttered event right after the
+    text; REST returns it as {"custom": {"data": ...}})."""
+    return {"data": {"lantern_event": "phones", "phones": [phone.as_data() for phone in phones]}}
 
 
 # Sent with the goodbye so the chat page can clear itself when "delete" was typed, not only
