@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.safety_net import SafeAction
 from bot.contract import SLOT_NAMES
 from bot.referrals import default_directory
 from bot.screening.dialogue import DIALOGUE_SLOT_NAMES, DialogueState, plan_turn
@@ -22,14 +23,14 @@ from bot.screening.render import Phone, render
 from bot.screening.state import ConversationState
 
 
-class ActionScreenMessage(Action):
+class ActionScreenMessage(SafeAction):
     """Screens the latest user message and answers, protection first."""
 
     def name(self) -> str:
         """The action's name in the domain."""
         return "action_screen_message"
 
-    def run(
+    def respond(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
@@ -71,14 +72,14 @@ def phones_marker(phones: tuple[Phone, ...]) -> dict[str, Any]:
 ERASED_MARKER = {"data": {"lantern_event": "conversation_erased"}}
 
 
-class ActionEraseConversation(Action):
+class ActionEraseConversation(SafeAction):
     """Confirms the erasure the person asked for (the tracker store deletes the events)."""
 
     def name(self) -> str:
         """The action's name in the domain."""
         return "action_erase_conversation"
 
-    def run(
+    def respond(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,

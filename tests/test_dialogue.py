@@ -354,7 +354,7 @@ def render_ok(name: str) -> bool:
 
 
 def test_asking_unprompted_whether_it_is_safe_gets_the_not_safe_answer():
-    """"is this safe? they check our phones here" (the model's not_safe_to_talk, no question
+    """ "is this safe? they check our phones here" (the model's not_safe_to_talk, no question
     asked) got an empty reply; it gets the short not-safe line with a number."""
     chat = Chat()
     names = chat.say("not_safe_to_talk", "is this safe? they check our phones here", country="KH")
@@ -389,3 +389,10 @@ def test_no_message_is_met_with_silence(intent, situation):
         return  # the rule's response follows (utter_...), or the erasure says goodbye
     assert names, (intent, situation)
     assert all(text.strip() for text in chat.texts())
+
+
+def test_not_safe_without_a_known_place_asks_nothing_and_names_no_number():
+    chat = Chat()
+    names = chat.say("not_safe_to_talk", "they check our phones here")
+    assert names == ["screen_not_safe_now_no_number"]
+    assert "?" not in chat.texts()[0] and not any(ch.isdigit() for ch in chat.texts()[0])

@@ -15,6 +15,9 @@
    bot/ops/stack.py); without it nothing is checked, as in `rasa run`. Clients that send no
    Origin (not browsers) are let through, as engineio does.
 
+Never silent, never fail open (the model and responses checked before start, a safe reply
+when a turn or the action server fails): bot/ops/rasa_safety.py, installed by `main`.
+
 Usage: `python -m bot.ops.rasa_server run ...` (the arguments of `rasa run`).
 """
 
@@ -28,6 +31,8 @@ from typing import Any
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.ops import rasa_safety
 
 SOCKET_PATH = "/socket.io"
 SOCKET_ORIGINS_VARIABLE = "LANTERN_SOCKET_ORIGINS"
@@ -149,6 +154,7 @@ def main() -> None:
     _install_guard()
     _install_action_result_validator()
     _install_sqlite_pragmas()
+    rasa_safety.prepare(sys.argv)
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

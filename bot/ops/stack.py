@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.ops.modelcache import rasa_env
+from bot.ops.preflight import check_service
 from bot.ops.processes import ManagedProcess, http_ok, stop_all, wait_until
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import check_redis, ensure_database
@@ -25,7 +26,9 @@ class Stack:
     processes: list[ManagedProcess] = field(default_factory=list)
 
     def start(self) -> None:
-        """Prepare the stores, start both servers and wait until both answer."""
+        """Check the directory, the responses and the model (StartupCheckFailed names what
+        is broken), prepare the stores, start both servers and wait until both answer."""
+        check_service(self.model)
         ensure_database(self.settings.database_url)
         if self.settings.rasa_workers > 1 and self.settings.lock_store_type != "redis":
             raise RuntimeError("RASA_WORKERS above 1 needs LOCK_STORE_TYPE=redis")
@@ -44,7 +47,7 @@ class Stack:
             [
                 sys.executable,
                 "-m",
-                "rasa_sdk",
+                "bot.ops.action_server",  # rasa_sdk, after checking what the actions use
                 "--actions",
                 "actions",
                 "--port",

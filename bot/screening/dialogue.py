@@ -170,8 +170,13 @@ def plan_turn(
 
     unasked_not_safe = intent == NOT_SAFE_INTENT and dialogue.pending_question is None
     if (dialogue.safety == SAFETY_ASKED and intent in NO_INTENTS) or unasked_not_safe:
-        # "No, not now"; or, unasked, "is this safe? they check our phones here"
-        turn.add("screen_not_safe_now", referrals=turn.referrals(TRAFFICKING))
+        # "No, not now"; or, unasked, "is this safe? they check our phones here": one short
+        # line, with a number when there is one (no question about the place now)
+        numbers = turn.referrals(TRAFFICKING)
+        if numbers.entries:
+            turn.add("screen_not_safe_now", referrals=numbers)
+        else:
+            turn.add("screen_not_safe_now_no_number")
         return turn.plan(safety=NOT_SAFE, pending_question=None)
     if dialogue.safety == SAFETY_ASKED:
         turn.safety = SAFE

@@ -19,6 +19,12 @@ from bot.screening.dialogue import Reply
 from bot.screening.messages import Messages
 from bot.screening.referral_choice import Gap, ReferralChoice
 
+# Every placeholder a response in responses/ may use: the numbers block of a reply, and the
+# parts of its lines (checked when the service starts, bot/ops/preflight.py).
+PLACEHOLDERS = frozenset(
+    {"numbers", "place", "organisation", "phone", "phone_abroad", "country", "notes"}
+)
+
 
 @dataclass(frozen=True)
 class Phone:
