@@ -9,10 +9,15 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.ops.private_files import make_private, write_private_text
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_FILE = PROJECT_ROOT / ".env"
 ENV_EXAMPLE_FILE = PROJECT_ROOT / ".env.example"
 PLACEHOLDER_TOKEN = "change-me"
+# How the Rasa server gets RASA_TOKEN from make run: by environment, never on its command
+# line (bot/ops/rasa_server.py).
+RASA_TOKEN_VARIABLE = "LANTERN_RASA_TOKEN"
 LOOPBACK_OR_ANY = ("127.0.0.1", "localhost", "0.0.0.0", "::")
 
 
@@ -89,15 +94,17 @@ def absolute_sqlite_url(url: str, root: Path = PROJECT_ROOT) -> str:
     return url
 
 
-def ensure_env_file() -> bool:
-    """Create `.env` from `.env.example` with a fresh token; True if it was created."""
-    if ENV_FILE.exists():
+def ensure_env_file(path: Path = ENV_FILE) -> bool:
+    """Create `.env` from `.env.example` with a fresh token, readable by its owner only
+    (0600; an existing one is made 0600 too); True if it was created."""
+    if path.exists():
+        make_private(path)
         return False
     text = ENV_EXAMPLE_FILE.read_text(encoding="utf-8")
     text = text.replace(
         f"RASA_TOKEN={PLACEHOLDER_TOKEN}", f"RASA_TOKEN={secrets.token_urlsafe(32)}"
     )
-    ENV_FILE.write_text(text, encoding="utf-8")
+    write_private_text(path, text)
     return True
 
 

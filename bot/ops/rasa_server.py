@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 from sanic import response
@@ -33,6 +34,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.ops import rasa_safety
+from bot.settings import RASA_TOKEN_VARIABLE
 
 SOCKET_PATH = "/socket.io"
 SOCKET_ORIGINS_VARIABLE = "LANTERN_SOCKET_ORIGINS"
@@ -149,6 +151,17 @@ def _install_sqlite_pragmas() -> None:
             cursor.close()
 
 
+def token_from_environment(argv: list[str], environment: MutableMapping[str, str]) -> list[str]:
+    """`argv` with `--auth-token=<LANTERN_RASA_TOKEN>` added when the variable is set.
+
+    Stack hands the token over by environment: `rasa run` reads it only from --auth-token,
+    added here inside the process, so /proc/<pid>/cmdline and `ps` never show it (the "="
+    form: a token may start with "-", which argparse would take for an option).
+    """
+    token = environment.pop(RASA_TOKEN_VARIABLE, "")
+    return [*argv, f"--auth-token={token}"] if token else argv
+
+
 def main() -> None:
     """Run Rasa's command line with the changes above installed."""
     _install_guard()
@@ -157,7 +170,7 @@ def main() -> None:
     rasa_safety.prepare(sys.argv)
     from rasa.__main__ import main as rasa_main
 
-    sys.argv[0] = "rasa"
+    sys.argv = token_from_environment(["rasa", *sys.argv[1:]], os.environ)
     rasa_main()
 
 

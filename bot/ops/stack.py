@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.ops.modelcache import rasa_env
 from bot.ops.preflight import check_service
 from bot.ops.processes import ManagedProcess, http_ok, stop_all, wait_until
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, RASA_TOKEN_VARIABLE, Settings
 from bot.storage import check_redis, ensure_database
 
 FALLBACK_MARKER = "InMemoryTrackerStore"
@@ -42,6 +42,9 @@ class Stack:
             # bot/ops/rasa_server.py refuses socket.io handshakes from any other origin.
             "LANTERN_SOCKET_ORIGINS": ",".join(self.settings.web_origins()),
         }
+        # The token goes by environment, never on a command line (`ps` shows those to every
+        # account); bot/ops/rasa_server.py hands it to Rasa inside the process.
+        rasa_env_with_token = {**env, RASA_TOKEN_VARIABLE: self.settings.rasa_token}
         actions = ManagedProcess(
             "action server",
             [
@@ -67,8 +70,6 @@ class Stack:
                 "--model",
                 str(self.model),
                 "--enable-api",
-                # "=" form: a token may start with "-", which argparse takes for an option.
-                f"--auth-token={self.settings.rasa_token}",
                 "--interface",
                 self.settings.bind_host,
                 "--port",
@@ -81,7 +82,7 @@ class Stack:
                 *self.settings.web_origins(),
             ],
             self.log_dir / "rasa.log",
-            env,
+            rasa_env_with_token,
             PROJECT_ROOT,
         )
         self.processes = [actions, rasa]
