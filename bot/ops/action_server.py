@@ -1,5 +1,5 @@
 """The action server for `make run`: rasa_sdk's server, started only when what the actions
-need is sound.
+need is sound, and with no person's text in its log (bot/ops/log_privacy.py).
 
 Before serving, the referral directory and the responses are checked and loaded (they were
 loaded on the first turn, so one malformed entry made every turn fail while /health stayed
@@ -32,9 +32,11 @@ def prepare() -> None:
 
 
 def main() -> None:
-    """Run the checks, then rasa_sdk's command line."""
+    """Run the checks, then rasa_sdk's command line, with no person's text in its log."""
+    from bot.ops.log_privacy import install_for_action_server
     from bot.ops.preflight import StartupCheckFailed
 
+    install_for_action_server()
     try:
         prepare()
     except StartupCheckFailed as error:

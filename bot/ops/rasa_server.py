@@ -15,6 +15,7 @@
    bot/ops/stack.py); without it nothing is checked, as in `rasa run`. Clients that send no
    Origin (not browsers) are let through, as engineio does.
 
+No log line carries what a person wrote: bot/ops/log_privacy.py, installed by `main`.
 Never silent, never fail open (the model and responses checked before start, a safe reply
 when a turn or the action server fails): bot/ops/rasa_safety.py, installed by `main`.
 
@@ -33,7 +34,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.ops import rasa_safety
+from bot.ops import log_privacy, rasa_safety
 from bot.settings import RASA_TOKEN_VARIABLE
 
 SOCKET_PATH = "/socket.io"
@@ -164,6 +165,7 @@ def token_from_environment(argv: list[str], environment: MutableMapping[str, str
 
 def main() -> None:
     """Run Rasa's command line with the changes above installed."""
+    log_privacy.install_for_rasa()  # first: before Rasa sets up its logging
     _install_guard()
     _install_action_result_validator()
     _install_sqlite_pragmas()
