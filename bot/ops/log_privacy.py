@@ -42,7 +42,7 @@ MIN_CHARS = 3
 PIECE = 24  # a long text is also searched for in pieces of this length
 MAX_PIECES = 80  # of the first PIECE * MAX_PIECES characters, plus the last piece
 WORD_BOUNDARY_BELOW = 8  # a form shorter than this must stand alone ("hey" is not "they")
-KEY = 3
+KEY = WORD_BOUNDARY_BELOW  # longer forms are indexed by their first KEY characters
 WITHHELD = "[log line withheld: it contained what a person wrote]"
 MESSAGE_WITHHELD = "[message withheld]"
 _INTENT_ENTITIES = re.compile(r"^/[^{@]*(?:@[\d.]+)?(\{.*\})?", re.DOTALL)
@@ -92,12 +92,18 @@ def entity_values(text: str) -> list[str]:
 
 
 class RecentTexts:
-    """The texts people sent lately, and a fast check whether a string holds one."""
+    """The texts people sent lately, and a fast check whether a string holds one.
+
+    Forms of `WORD_BOUNDARY_BELOW` characters or more are indexed by their first that many
+    characters, shorter ones by themselves: a check costs a few dictionary lookups per
+    character of the string, whatever the number of texts.
+    """
 
     def __init__(self, capacity: int = CAPACITY) -> None:
         self._capacity = capacity
         self._texts: OrderedDict[str, frozenset[str]] = OrderedDict()
-        self._index: dict[str, dict[str, int]] = {}  # first KEY chars -> form -> count
+        self._long: dict[str, dict[str, int]] = {}  # first KEY chars -> form -> texts
+        self._short: dict[str, int] = {}  # short form -> texts
         self._lock = threading.Lock()
 
     def remember(self, text: Any) -> None:
@@ -120,36 +126,41 @@ class RecentTexts:
             found = frozenset(forms(text))
             self._texts[text] = found
             for form in found:
-                bucket = self._index.setdefault(form[:KEY], {})
-                bucket[form] = bucket.get(form, 0) + 1
+                counts = self._short if len(form) < KEY else self._long.setdefault(form[:KEY], {})
+                counts[form] = counts.get(form, 0) + 1
             while len(self._texts) > self._capacity:
                 _, old = self._texts.popitem(last=False)
                 for form in old:
-                    bucket = self._index[form[:KEY]]
-                    bucket[form] -= 1
-                    if not bucket[form]:
-                        del bucket[form]
-                    if not bucket:
-                        del self._index[form[:KEY]]
+                    self._forget(form)
+
+    def _forget(self, form: str) -> None:
+        counts = self._short if len(form) < KEY else self._long[form[:KEY]]
+        counts[form] -= 1
+        if not counts[form]:
+            del counts[form]
+        if len(form) >= KEY and not counts:
+            del self._long[form[:KEY]]
 
     def found_in(self, line: str) -> bool:
         """True when the string holds a remembered text."""
-        index = self._index
-        if not index or not line:
+        long, short = self._long, self._short
+        if not (long or short) or not line:
             return False
         for start in range(len(line) - MIN_CHARS + 1):
-            bucket = index.get(line[start : start + KEY])
-            if not bucket:
-                continue
-            for form in list(bucket):
-                if line.startswith(form, start) and _stands_alone(line, start, form):
-                    return True
+            bucket = long.get(line[start : start + KEY])
+            if bucket and any(line.startswith(form, start) for form in list(bucket)):
+                return True
+            if short and (start == 0 or not line[start - 1].isalnum()):  # short forms stand alone
+                for size in range(MIN_CHARS, KEY):
+                    piece = line[start : start + size]
+                    if len(piece) < size:
+                        break
+                    if piece in short and _stands_alone(line, start, piece):
+                        return True
         return False
 
 
 def _stands_alone(line: str, start: int, form: str) -> bool:
-    if len(form) >= WORD_BOUNDARY_BELOW:
-        return True
     end = start + len(form)
     before = line[start - 1] if start else " "
     after = line[end] if end < len(line) else " "
