@@ -102,6 +102,14 @@ def test_chained_exceptions_keep_their_types_not_their_messages():
     assert SECRET not in text and "KeyError" in text and "RuntimeError" in text
 
 
+def test_an_exception_made_of_fixed_words_keeps_its_message():
+    from bot.ops.rasa_safety import ModelNotLoaded
+
+    error = ModelNotLoaded("Lantern cannot start: the model could not be loaded")
+    text = sanitized_traceback(ModelNotLoaded, error, None)
+    assert "Lantern cannot start: the model could not be loaded" in text
+
+
 def test_the_streams_withhold_a_line_holding_a_text():
     out = io.StringIO()
     stream = ScrubbingStream(out, remembered(SECRET))

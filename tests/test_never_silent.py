@@ -136,13 +136,13 @@ def test_broken_responses_stop_the_start(model, tmp_path):
         check_service(model, root)
 
 
-def damaged_model(model: Path, folder: Path) -> Path:
-    """A copy of the model whose screening component's arrays are unreadable."""
-    out = folder / "damaged.tar.gz"
+def damaged_model(model: Path, folder: Path, component: str = "ScreeningClassifier") -> Path:
+    """A copy of the model whose component's saved files are unreadable."""
+    out = folder / f"damaged-{component}.tar.gz"
     with tarfile.open(model) as source, tarfile.open(out, "w:gz") as target:
         for member in source.getmembers():
             data = source.extractfile(member).read() if member.isfile() else None
-            if "ScreeningClassifier" in member.name and member.name.endswith("arrays.npz"):
+            if component in member.name and member.name.endswith((".npz", ".skops")):
                 data = b"damaged"
                 member.size = len(data)
             target.addfile(member, io.BytesIO(data) if data is not None else None)
@@ -168,6 +168,24 @@ def test_a_model_whose_screening_part_cannot_be_read_stops_the_start(model, tmp_
     )
     assert result.returncode == 2
     assert "screening part cannot be read" in result.stderr
+
+
+def test_rasa_refuses_to_serve_a_model_it_cannot_load(model, tmp_path):
+    """Any other part of the model broken: Rasa 3.6 logged "Could not load model" and served
+    on without one, ignoring every message. It now exits."""
+    broken = damaged_model(model, tmp_path, component="LogisticRegressionClassifier")
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text("\n")
+    command = [sys.executable, "-m", "bot.ops.rasa_server", "run", "--model", str(broken)]
+    result = subprocess.run(
+        [*command, "--port", str(free_port()), "--endpoints", str(endpoints)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
+    assert result.returncode != 0
+    assert "the model could not be loaded" in result.stdout + result.stderr
 
 
 # ------------------------------------------------------------------ failures at run time

@@ -15,7 +15,7 @@ before Rasa or rasa_sdk set up their logging:
    message holds one of those texts (as written, JSON- or repr-escaped, or a 24-character
    piece of a long one) is replaced by a notice naming the logger and level. An exception
    in a record is reduced to its types and frames: its message (which may quote the
-   person) is never written.
+   person) is never written, unless its class says it holds only fixed words.
 3. The same check runs on everything written to stdout and stderr (warnings, prints,
    tracebacks of libraries), where the servers' logs go.
 
@@ -45,6 +45,9 @@ WORD_BOUNDARY_BELOW = 8  # a form shorter than this must stand alone ("hey" is n
 KEY = WORD_BOUNDARY_BELOW  # longer forms are indexed by their first KEY characters
 WITHHELD = "[log line withheld: it contained what a person wrote]"
 MESSAGE_WITHHELD = "[message withheld]"
+# An exception class with this attribute set to True writes only its own fixed words, never
+# a person's, so its message is logged (e.g. bot.ops.rasa_safety.ModelNotLoaded).
+SAFE_MESSAGE_FLAG = "message_is_safe_to_log"
 _INTENT_ENTITIES = re.compile(r"^/[^{@]*(?:@[\d.]+)?(\{.*\})?", re.DOTALL)
 
 
@@ -186,7 +189,8 @@ def sanitized_traceback(
                 lines.append("\nThe above exception led to the following exception:\n")
         lines.append("Traceback (most recent call last):\n")
         lines.extend(traceback.format_list(traceback.extract_tb(frames)))
-        lines.append(f"{kind.__module__}.{kind.__qualname__}: {MESSAGE_WITHHELD}\n")
+        shown = str(error) if getattr(error, SAFE_MESSAGE_FLAG, False) else MESSAGE_WITHHELD
+        lines.append(f"{kind.__module__}.{kind.__qualname__}: {shown}\n")
 
     add(exc_type, value, tb)
     return "".join(lines).rstrip("\n")

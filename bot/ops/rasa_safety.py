@@ -137,6 +137,8 @@ def _count_replies(output: Any) -> list[int]:
 class ModelNotLoaded(RuntimeError):
     """The model could not be loaded: Lantern does not serve without it."""
 
+    message_is_safe_to_log = True  # fixed words (bot/ops/log_privacy.py)
+
 
 def _install_model_guard() -> None:
     import rasa.core.run as core_run
