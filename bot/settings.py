@@ -11,11 +11,15 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from bot.conversations.ids import KEY_VARIABLE as CONVERSATION_KEY_VARIABLE
+from bot.ops.private_files import make_private, write_private_text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_FILE = PROJECT_ROOT / ".env"
 ENV_EXAMPLE_FILE = PROJECT_ROOT / ".env.example"
 PLACEHOLDER_TOKEN = "change-me"
+# How the Rasa server gets RASA_TOKEN from make run: by environment, never on its command
+# line (bot/ops/rasa_server.py).
+RASA_TOKEN_VARIABLE = "LANTERN_RASA_TOKEN"
 LOOPBACK_OR_ANY = ("127.0.0.1", "localhost", "0.0.0.0", "::")
 
 
@@ -97,19 +101,21 @@ def absolute_sqlite_url(url: str, root: Path = PROJECT_ROOT) -> str:
 
 
 def ensure_env_file(env_file: Path = ENV_FILE) -> bool:
-    """Create `.env` from `.env.example` with a fresh token and conversation key; True if it
-    was created. An existing `.env` without a conversation key gets one added."""
+    """Create `.env` from `.env.example` with a fresh token and conversation key, readable by
+    its owner only (0600); True if it was created. An existing `.env` is made 0600 too, and
+    gets a conversation key when it has none."""
     if env_file.exists():
+        make_private(env_file)
         if not dotenv_values(env_file).get(CONVERSATION_KEY_VARIABLE):
-            env_file.write_text(
-                _with_conversation_key(env_file.read_text(encoding="utf-8")), encoding="utf-8"
+            write_private_text(
+                env_file, _with_conversation_key(env_file.read_text(encoding="utf-8"))
             )
         return False
     text = ENV_EXAMPLE_FILE.read_text(encoding="utf-8")
     text = text.replace(
         f"RASA_TOKEN={PLACEHOLDER_TOKEN}", f"RASA_TOKEN={secrets.token_urlsafe(32)}"
     )
-    env_file.write_text(_with_conversation_key(text), encoding="utf-8")
+    write_private_text(env_file, _with_conversation_key(text))
     return True
 
 

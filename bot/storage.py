@@ -11,17 +11,22 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from bot.ops.private_files import make_sqlite_private, private_dir
+
 
 class StoreUnavailable(RuntimeError):
     """A configured store cannot be reached."""
 
 
 def ensure_database(url: str) -> None:
-    """Create the SQLite folder or the PostgreSQL database if missing, then connect once."""
+    """Create the SQLite folder or the PostgreSQL database if missing, then connect once.
+    A SQLite database and its folder are private to the service (0600 / 0700)."""
     parsed = make_url(url)
+    sqlite_file = None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            sqlite_file = Path(parsed.database)
+            private_dir(sqlite_file.parent)
     elif parsed.get_backend_name() == "postgresql":
         _create_postgres_database(parsed)
     try:
@@ -31,6 +36,8 @@ def ensure_database(url: str) -> None:
         engine.dispose()
     except sa.exc.SQLAlchemyError as error:
         raise StoreUnavailable(f"cannot use the database {parsed!r}: {error}") from error
+    if sqlite_file is not None:
+        make_sqlite_private(sqlite_file)
 
 
 def _create_postgres_database(parsed: sa.engine.URL) -> None:

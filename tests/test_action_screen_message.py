@@ -45,6 +45,13 @@ def test_urgent_message_sets_the_slots_and_the_first_reply_is_the_emergency_answ
     assert slots["risk_level"] == "critical"
     assert slots["stage"] == "in_situ" and slots["urgent"] is True and slots["country"] == "MM"
     assert "danger" in sent[0]["text"] and "199" in sent[0]["text"]  # Myanmar police
+    # its numbers travel with it as data, for the chat page's tel: links
+    phones = sent[0]["custom"]["data"]
+    assert phones["lantern_event"] == "phones"
+    assert {"text": "199", "tel": "199"} in phones["phones"]
+    assert all(phone["text"] in sent[0]["text"] for phone in phones["phones"])
+    # a message without a number carries none
+    assert all(not message.get("custom") for message in sent[1:])
 
 
 def test_someone_held_gets_the_safety_question_with_two_buttons_and_it_is_remembered():

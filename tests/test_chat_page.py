@@ -391,55 +391,94 @@ def test_without_the_socket_client_the_page_says_so_and_quick_exit_works(chat, c
     page.wait_for_url(NEUTRAL)
 
 
+RENDER = """([text, phones]) => {
+    const box = document.createElement('div');
+    box.appendChild(LanternText.fragment(text, {phones}));
+    return {html: box.innerHTML, text: box.textContent,
+            links: [...box.querySelectorAll('a')]
+                .map(a => [a.textContent, a.getAttribute('href')])};
+}"""
+
+
 def test_the_bots_text_is_rendered_as_text_with_safe_links(chat, context):
     """What Lantern says goes through the same renderer (static/text.js) as the bot's
-    messages: markup stays text, web addresses and phone numbers become links."""
+    messages: markup stays text, web addresses become links, and only the numbers the bot
+    sent with the message as data become tel: links; digits are never guessed."""
     page = context.new_page()
     page.goto(chat.url)
-    render = """([text, phones]) => {
-        const box = document.createElement('div');
-        box.appendChild(LanternText.fragment(text, {phones}));
-        return {html: box.innerHTML, text: box.textContent,
-                links: [...box.querySelectorAll('a')].map(a => [a.textContent, a.href])};
-    }"""
-    result = page.evaluate(render, [HOSTILE + " https://example.org/help.", True])
+    result = page.evaluate(RENDER, [HOSTILE + " https://example.org/help.", []])
     assert result["text"] == HOSTILE + " https://example.org/help."
     assert result["links"] == [["https://example.org/help", "https://example.org/help"]]
     assert "<img" not in result["html"] and "<script" not in result["html"]
 
-    result = page.evaluate(
-        render, ["Call 1300 or +66 2 123 4567, or the embassy on 023-210206. $2,000 a month.", True]
+    text = (
+        "- China: Global Emergency Call Center (12308), +861012308\n"
+        "- Hong Kong: hotline 1868 (from abroad: +852 1868)\n"
+        "Call 1300 or 023-210206. $2,000 a month."
     )
-    assert result["links"] == [
-        ["1300", "tel:1300"],
-        ["+66 2 123 4567", "tel:+6621234567"],
-        ["023-210206", "tel:023210206"],
+    phones = [
+        {"text": "+861012308", "tel": "+861012308"},
+        {"text": "1868", "tel": "1868"},
+        {"text": "+852 1868", "tel": "+8521868"},
     ]
-    result = page.evaluate(render, ["We met on 2025-03-01 and they paid $ 12000000.", True])
-    assert result["links"] == []
-    # The person's own numbers stay text (only Lantern's hotlines are made callable).
-    result = page.evaluate(render, ["my number is +66 2 123 4567", False])
-    assert result["links"] == []
+    result = page.evaluate(RENDER, [text, phones])
+    assert result["text"] == text
+    assert result["links"] == [
+        ["+861012308", "tel:+861012308"],
+        ["1868", "tel:1868"],
+        ["+852 1868", "tel:+8521868"],
+    ]  # not "(12308)", not 1300 or 023-210206: the bot did not send them as numbers
+    # Without numbers sent (the person's own messages), nothing is callable.
+    assert page.evaluate(RENDER, ["my number is +66 2 123 4567, call 1300", None])["links"] == []
+    # A malformed list (not from the bot's code) links nothing and breaks nothing.
+    bad = [{"text": "1300", "tel": "javascript:alert(1)"}, {"text": 5}, None, "1300"]
+    assert page.evaluate(RENDER, ["call 1300", bad])["links"] == []
 
 
 def test_every_number_of_the_directory_is_a_tel_link_as_the_bot_writes_it(chat, context):
-    """Each referral line exactly as the bot renders it: its number can be tapped to call."""
+    """Each referral line exactly as the bot renders it, with the numbers it sends: every
+    number of the line can be tapped to call, and nothing else in it is a link."""
     page = context.new_page()
     page.goto(chat.url)
     messages = Messages.from_folder()
-    lines = [(referral_line(entry, messages), entry.phone) for entry in default_directory()]
-    assert len(lines) > 30
+    lines = []
+    for entry in default_directory():
+        for caller in (None, entry.dial_from or entry.located_in or entry.country):
+            line, phones = referral_line(entry, messages, caller)
+            lines.append((line, [phone.as_data() for phone in phones]))
+    assert len(lines) > 60
     links = page.evaluate(
-        """lines => lines.map(line => {
+        """lines => lines.map(([line, phones]) => {
             const box = document.createElement('div');
-            box.appendChild(LanternText.fragment(line, {phones: true}));
-            return [...box.querySelectorAll('a[href^="tel:"]')].map(a => a.getAttribute('href'));
+            box.appendChild(LanternText.fragment(line, {phones}));
+            return [...box.querySelectorAll('a')].map(a => a.getAttribute('href'));
         })""",
-        [line for line, _ in lines],
+        lines,
     )
-    for (line, phone), hrefs in zip(lines, links):
-        expected = "tel:" + ("+" if phone.startswith("+") else "") + re.sub(r"\D", "", phone)
-        assert expected in hrefs, (line, hrefs)
+    for (line, phones), hrefs in zip(lines, links):
+        assert set(hrefs) == {"tel:" + phone["tel"] for phone in phones}, (line, hrefs)
+        assert phones, line  # where the person is (or anywhere), a number is callable
+
+
+def test_a_live_answer_makes_exactly_the_directorys_numbers_callable_and_keeps_them(chat, context):
+    """A real conversation over socket.io: the bot sends the numbers of its answer as data
+    (a self-harm phrase and a named country make the answer certain, whatever the model);
+    the page links exactly those numbers and keeps the links after a reload."""
+    page = context.new_page()
+    page.goto(chat.url)
+    say_hello_and_get_buttons(page)
+    before = bot_count(page)
+    send(page, "i want to kill myself, i am in thailand")
+    wait_for_bot(page, before)
+    answer = page.locator("#log .msg.bot").nth(before)
+    expect(answer.locator('a[href^="tel:"]').first).to_be_visible(timeout=10_000)
+    hrefs = [a.get_attribute("href") for a in answer.locator("a").all()]
+    text = answer.locator(".text").text_content()
+    thai = [e for e in default_directory() if e.country == "TH" and e.serves == "in_country"]
+    for href in hrefs:
+        assert any(href == "tel:" + re.sub(r"\D", "", e.phone) for e in thai), (href, text)
+    page.reload()
+    expect(page.locator("#log .msg.bot").nth(before).locator("a")).to_have_count(len(hrefs))
 
 
 def test_the_page_says_when_lantern_is_down_and_sends_what_was_typed_when_back(chat, context):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+import yaml
 
 from bot.contract import FLAG_IDS
 from bot.referrals import default_directory
@@ -14,6 +15,7 @@ from bot.screening.messages import screening_messages
 from bot.screening.questions import QUESTIONS
 from bot.screening.render import render
 from bot.screening.state import ConversationState
+from bot.settings import PROJECT_ROOT
 
 DIRECTORY = default_directory()
 MESSAGES = screening_messages()
@@ -77,7 +79,7 @@ def test_a_country_without_entries_is_named_as_missing_instead_of_inventing():
     chat = Chat()
     chat.say("describe_situation", "they hit me, i am in laos", urgent=True, country="LA")
     text = chat.texts()[0]
-    assert "I do not have a checked number for Laos" in text
+    assert "I do not have a checked emergency number for Laos" in text
     assert not any(ch.isdigit() for ch in text)
 
 
@@ -349,3 +351,48 @@ def render_ok(name: str) -> bool:
     from bot.screening.dialogue import Reply
 
     return bool(render(Reply(name), MESSAGES).text)
+
+
+def test_asking_unprompted_whether_it_is_safe_gets_the_not_safe_answer():
+    """ "is this safe? they check our phones here" (the model's not_safe_to_talk, no question
+    asked) got an empty reply; it gets the short not-safe line with a number."""
+    chat = Chat()
+    names = chat.say("not_safe_to_talk", "is this safe? they check our phones here", country="KH")
+    assert names == ["screen_not_safe_now"]
+    assert "Close this chat" in chat.texts()[0] and "117" in chat.texts()[0]
+
+
+DOMAIN_INTENTS = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))[
+    "intents"
+]
+RULE_ANSWERS = {  # the intents a rule answers after the action (data/rules.yml)
+    rule["steps"][0]["intent"]
+    for rule in yaml.safe_load((PROJECT_ROOT / "data" / "rules.yml").read_text())["rules"]
+    if any(str(step.get("action", "")).startswith("utter_") for step in rule["steps"])
+}
+
+
+@pytest.mark.parametrize("intent", [*DOMAIN_INTENTS, None])
+@pytest.mark.parametrize("situation", ["first", "safety asked", "question pending", "quiet"])
+def test_no_message_is_met_with_silence(intent, situation):
+    """Whatever the intent and the state, the action or the rule after it says something
+    (quick exit included: its rule says goodbye)."""
+    chat = Chat()
+    if situation == "safety asked":
+        chat.say("describe_situation", "", **HELD)
+    elif situation == "question pending":
+        chat.say("describe_offer", "", stage="prospective", flags=("lure_job_type",))
+    elif situation == "quiet":
+        chat.dialogue = replace(chat.dialogue, quiet_turns=5, asked=tuple(q.id for q in QUESTIONS))
+    names = chat.say(intent, "some words")
+    if intent in RULE_ANSWERS or intent in ("stop", "erase_conversation"):
+        return  # the rule's response follows (utter_...), or the erasure says goodbye
+    assert names, (intent, situation)
+    assert all(text.strip() for text in chat.texts())
+
+
+def test_not_safe_without_a_known_place_asks_nothing_and_names_no_number():
+    chat = Chat()
+    names = chat.say("not_safe_to_talk", "they check our phones here")
+    assert names == ["screen_not_safe_now_no_number"]
+    assert "?" not in chat.texts()[0] and not any(ch.isdigit() for ch in chat.texts()[0])

@@ -97,6 +97,17 @@ def test_every_entry_has_the_number_of_a_sourced_research_entry(directory, resea
         assert any(r["source_date"].startswith(entry.source_date) for r in sourced), entry.id
 
 
+def test_every_form_from_abroad_is_printed_by_the_entrys_source(directory, research):
+    for entry in directory:
+        if entry.phone_abroad is None:
+            continue
+        sourced = [
+            r for r in research if r["source_url"] == entry.source_url and r["status"] == "sourced"
+        ]
+        printed = set().union(*(printed_numbers(r["phone"] + " " + r["quote"]) for r in sourced))
+        assert re.sub(r"\D", "", entry.phone_abroad) in printed, entry.id
+
+
 def test_every_sourced_research_entry_is_in_the_directory_unless_left_out(directory, research):
     sourced_urls = {r["source_url"] for r in research if r["status"] == "sourced"}
     used_urls = {entry.source_url for entry in directory}
@@ -248,6 +259,34 @@ def test_valid_phone_forms_are_accepted(tmp_path):
     assert directory.get("national").reachable_from("TH")
     assert not directory.get("national").reachable_from("KH")
     assert directory.get("embassy").located_in == "LA"
+
+
+def test_a_form_from_abroad_and_a_caveat_load(tmp_path):
+    write(
+        tmp_path,
+        "TH.yml",
+        [good_entry(phone_abroad="+66 191", unconfirmed="Two dated sources print other lines.")],
+    )
+    loaded = load_directory(tmp_path).get("th-police-191")
+    assert loaded.phone_abroad == "+66 191"
+    assert loaded.unconfirmed == "Two dated sources print other lines."
+    assert loaded.number_from("TH") == "191"
+    assert loaded.number_from("KH") == "+66 191"
+
+
+@pytest.mark.parametrize(
+    "changes,problem",
+    [
+        ({"phone_abroad": "+66 1911"}, "is not '191' after TH's calling code +66"),
+        ({"phone_abroad": "+855 191"}, "calling code +66"),
+        ({"phone_abroad": "0066 191"}, "must be '+' and digit groups"),
+        ({"phone": "+66991301300", "dial_from": None, "phone_abroad": "+66991301300"}, "only for"),
+        ({"unconfirmed": ""}, "unconfirmed must be a non-empty string"),
+    ],
+)
+def test_a_bad_form_from_abroad_or_caveat_is_refused(tmp_path, changes, problem):
+    write(tmp_path, "TH.yml", [good_entry(**changes)])
+    rejected(tmp_path, "TH.yml", problem)
 
 
 @pytest.mark.parametrize(

@@ -1,24 +1,28 @@
-"""`rasa run actions` (rasa_sdk's action server) with two changes, for `make run`:
+"""`rasa run actions` (rasa_sdk's action server) for `make run`, with three changes:
 
-1. A POST to `/webhook` whose body is not an action call (not JSON, not deflate, not an
+1. It starts only when what the actions need is sound: the referral directory and the
+   responses are checked and loaded, and the actions imported, before serving (they were
+   loaded on the first turn, so one malformed entry made every turn fail while /health
+   stayed green). A problem stops the start with a message naming it, and exit code 2.
+2. No person's text in its log (bot/ops/log_privacy.py).
+3. A POST to `/webhook` whose body is not an action call (not JSON, not deflate, not an
    object, no `next_action` name, no `tracker` object with a `sender_id`, parts of the
-   tracker of the wrong type) gets 400 with a short reason. rasa_sdk 3.6 answers such
-   bodies with 500.
-2. rasa_sdk's catch-all error handler copies the request body into its answer
-   (`"request_body"`) and turns Sanic's own errors (404, 405, 413) into 500. In its place,
-   Sanic's errors keep their status and anything else is a 500 that says nothing of the
-   request; the log names the exception and where it happened, not the request's content.
+   tracker of the wrong type) gets 400 with a short reason (rasa_sdk 3.6 answers 500), and
+   rasa_sdk's catch-all error handler, which copies the request body into its answer and
+   turns Sanic's own errors (404, 405, 413) into 500, is replaced: Sanic's errors keep their
+   status and anything else is a 500 that says nothing of the request. Added through
+   rasa_sdk's own extension hook (`attach_sanic_app_extensions`, a pluggy hook called on the
+   app `rasa_sdk.endpoint.run` builds).
 
-Both are added through rasa_sdk's own extension hook (`attach_sanic_app_extensions`,
-a pluggy hook called on the app `rasa_sdk.endpoint.run` builds); nothing else changes.
-
-Usage: `python -m bot.ops.action_server --actions actions --port 5055` (rasa_sdk's arguments).
+Usage: `python -m bot.ops.action_server --actions actions --port 5055` (rasa_sdk's options).
 """
+
 
 from __future__ import annotations
 
 import json
 import logging
+import sys
 import traceback
 import zlib
 from typing import Any
@@ -111,12 +115,42 @@ class Guard:
         app.error_handler.add(Exception, answer_error)
 
 
+EXIT_CHECK_FAILED = 2
+
+
+def prepare() -> None:
+    """Check and load what the actions use; raise StartupCheckFailed on a problem."""
+    from bot.ops.preflight import StartupCheckFailed, directory_problems, response_problems
+
+    problems = directory_problems() + response_problems()
+    if problems:
+        raise StartupCheckFailed(problems)
+    from bot.referrals import default_directory
+    from bot.screening.messages import screening_messages
+
+    default_directory()
+    screening_messages()
+    import actions.screening  # noqa: F401 (an import error must stop the start)
+
+
+
 def main() -> None:
-    """Run rasa_sdk's command line with the guard installed."""
+    """Run the checks, then rasa_sdk's command line with the guard installed and no
+    person's text in its log."""
     from rasa_sdk.__main__ import main as sdk_main
     from rasa_sdk.plugin import plugin_manager
 
+    from bot.ops.log_privacy import install_for_action_server
+    from bot.ops.preflight import StartupCheckFailed
+
+    install_for_action_server()
+    try:
+        prepare()
+    except StartupCheckFailed as error:
+        print(f"action server: {error}", file=sys.stderr, flush=True)
+        sys.exit(EXIT_CHECK_FAILED)
     plugin_manager().register(Guard())
+    sys.argv[0] = "rasa_sdk"
     sdk_main()
 
 

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from bot.ops.paths import cache_dir, models_dir, var_dir
+from bot.ops.private_files import open_private_log
 from bot.settings import PROJECT_ROOT
 
 # What a trained model depends on (the issue's list plus the pinned environment, and the
@@ -84,7 +85,6 @@ def train(out_dir: Path, name: str, log_path: Path | None = None) -> Path:
     """Run `rasa train` (its output into a log file) and return the model file."""
     out_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_path or var_dir() / "logs" / "train.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
     command = [
         rasa_executable(),
         "train",
@@ -99,7 +99,8 @@ def train(out_dir: Path, name: str, log_path: Path | None = None) -> Path:
         "--fixed-model-name",
         name,
     ]
-    with log_path.open("w") as log:
+    log_path.unlink(missing_ok=True)  # a fresh log each training
+    with open_private_log(log_path) as log:
         result = subprocess.run(
             command, cwd=PROJECT_ROOT, env=rasa_env(), stdout=log, stderr=subprocess.STDOUT
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from bot.ops.private_files import private_dir
 from bot.settings import PROJECT_ROOT
 
 
@@ -23,7 +24,5 @@ def models_dir() -> Path:
 
 
 def var_dir() -> Path:
-    """Runtime files inside the clone (logs, the SQLite database); git-ignored."""
-    path = PROJECT_ROOT / "var"
-    path.mkdir(exist_ok=True)
-    return path
+    """Runtime files inside the clone (logs, the SQLite database); git-ignored, 0700."""
+    return private_dir(PROJECT_ROOT / "var")

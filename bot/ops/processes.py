@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.ops.private_files import SERVICE_UMASK, open_private_log
+
 
 @dataclass
 class ManagedProcess:
@@ -26,9 +28,9 @@ class ManagedProcess:
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     def start(self) -> None:
-        """Start the process in a new session so the whole group can be stopped."""
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
+        """Start the process in a new session so the whole group can be stopped; its log
+        and whatever it creates are private (0600, umask 077)."""
+        log = open_private_log(self.log_path)
         self.process = subprocess.Popen(
             self.command,
             cwd=self.cwd,
@@ -37,6 +39,7 @@ class ManagedProcess:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            umask=SERVICE_UMASK,
         )
         log.close()
 

@@ -27,6 +27,10 @@
 
 The socket.io channel's own message limit is in bot/channels/socket_io.py.
 
+No log line carries what a person wrote: bot/ops/log_privacy.py, installed by `main`.
+Never silent, never fail open (the model and responses checked before start, a safe reply
+when a turn or the action server fails): bot/ops/rasa_safety.py, installed by `main`.
+
 Usage: `python -m bot.ops.rasa_server run ...` (the arguments of `rasa run`).
 """
 
@@ -36,6 +40,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 from sanic import response
@@ -44,6 +49,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.limits import MAX_REQUEST_BYTES, TOO_LARGE_REQUEST, too_long, too_long_message
+from bot.ops import log_privacy, rasa_safety
+from bot.settings import RASA_TOKEN_VARIABLE
 
 SOCKET_PATH = "/socket.io"
 REST_PATH = "/webhooks/rest/webhook"
@@ -201,14 +208,27 @@ def _install_sqlite_pragmas() -> None:
             cursor.close()
 
 
+def token_from_environment(argv: list[str], environment: MutableMapping[str, str]) -> list[str]:
+    """`argv` with `--auth-token=<LANTERN_RASA_TOKEN>` added when the variable is set.
+
+    Stack hands the token over by environment: `rasa run` reads it only from --auth-token,
+    added here inside the process, so /proc/<pid>/cmdline and `ps` never show it (the "="
+    form: a token may start with "-", which argparse would take for an option).
+    """
+    token = environment.pop(RASA_TOKEN_VARIABLE, "")
+    return [*argv, f"--auth-token={token}"] if token else argv
+
+
 def main() -> None:
     """Run Rasa's command line with the changes above installed."""
+    log_privacy.install_for_rasa()  # first: before Rasa sets up its logging
     _install_guard()
     _install_action_result_validator()
     _install_sqlite_pragmas()
+    rasa_safety.prepare(sys.argv)
     from rasa.__main__ import main as rasa_main
 
-    sys.argv[0] = "rasa"
+    sys.argv = token_from_environment(["rasa", *sys.argv[1:]], os.environ)
     rasa_main()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -9,6 +10,7 @@ import time
 from bot.ops.console_process import console_url, start_console
 from bot.ops.modelcache import ensure_model
 from bot.ops.paths import var_dir
+from bot.ops.private_files import SERVICE_UMASK
 from bot.ops.processes import ManagedProcess, port_is_free, stop_all
 from bot.ops.stack import Stack
 from bot.settings import ensure_env_file, load_settings
@@ -23,6 +25,7 @@ def _stop_on_signal(signum: int, frame: object) -> None:
 def main() -> int:
     """Serve until interrupted; exit non-zero when something cannot start."""
     started = time.monotonic()
+    os.umask(SERVICE_UMASK)  # what make run creates (var/, logs, the database) is private
     if ensure_env_file():
         print("lantern: created .env from .env.example (with a new RASA_TOKEN)")
     settings = load_settings()

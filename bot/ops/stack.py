@@ -8,8 +8,9 @@ from pathlib import Path
 
 from bot.conversations.ids import conversation_key
 from bot.ops.modelcache import rasa_env
+from bot.ops.preflight import check_service
 from bot.ops.processes import ManagedProcess, http_ok, stop_all, wait_until
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, RASA_TOKEN_VARIABLE, Settings
 from bot.storage import check_redis, ensure_database
 
 FALLBACK_MARKER = "InMemoryTrackerStore"
@@ -26,8 +27,11 @@ class Stack:
     processes: list[ManagedProcess] = field(default_factory=list)
 
     def start(self) -> None:
-        """Prepare the stores, start both servers and wait until both answer."""
+        """Check the directory, the responses and the model (StartupCheckFailed names what
+        is broken), prepare the stores, start both servers and wait until both answer."""
         conversation_key(self.settings.rasa_environment())  # refuses a missing key, clearly
+        check_service(self.model)
+
         ensure_database(self.settings.database_url)
         if self.settings.rasa_workers > 1 and self.settings.lock_store_type != "redis":
             raise RuntimeError("RASA_WORKERS above 1 needs LOCK_STORE_TYPE=redis")
@@ -41,12 +45,16 @@ class Stack:
             # bot/ops/rasa_server.py refuses socket.io handshakes from any other origin.
             "LANTERN_SOCKET_ORIGINS": ",".join(self.settings.web_origins()),
         }
+        # The token goes by environment, never on a command line (`ps` shows those to every
+        # account); bot/ops/rasa_server.py hands it to Rasa inside the process.
+        rasa_env_with_token = {**env, RASA_TOKEN_VARIABLE: self.settings.rasa_token}
         actions = ManagedProcess(
             "action server",
             [
                 sys.executable,
                 "-m",
-                # rasa_sdk's server, refusing malformed calls with 400 (bot/ops/action_server.py)
+                # rasa_sdk, after checking what the actions use, refusing malformed calls
+                # with 400 (bot/ops/action_server.py)
                 "bot.ops.action_server",
                 "--actions",
                 "actions",
@@ -67,8 +75,6 @@ class Stack:
                 "--model",
                 str(self.model),
                 "--enable-api",
-                # "=" form: a token may start with "-", which argparse takes for an option.
-                f"--auth-token={self.settings.rasa_token}",
                 "--interface",
                 self.settings.bind_host,
                 "--port",
@@ -81,7 +87,7 @@ class Stack:
                 *self.settings.web_origins(),
             ],
             self.log_dir / "rasa.log",
-            env,
+            rasa_env_with_token,
             PROJECT_ROOT,
         )
         self.processes = [actions, rasa]

@@ -126,14 +126,11 @@ def default_gazetteer() -> Gazetteer:
 @lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
     data = yaml.safe_load(GAZETTEER_FILE.read_text(encoding="utf-8"))
-    names: dict[str, str] = {}
-    for code, entry in data["countries"].items():
-        ascii_names = [name for name in entry.get("names", []) if name.isascii()]
-        if ascii_names:
-            names[code] = ascii_names[0].title()
-    return names
+    return {code: entry["name"] for code, entry in data["countries"].items()}
 
 
-def country_name(code: str) -> str:
-    """The English name of a country code ("KH" -> "Cambodia"), or the code when unknown."""
-    return _country_names().get(code, code)
+def country_name(code: str, start: bool = False) -> str:
+    """The name people know for a country code ("US" -> "the United States"), or the code
+    when the gazetteer has no such country; `start` capitalises it to begin a line."""
+    name = _country_names().get(code, code)
+    return name[:1].upper() + name[1:] if start else name

@@ -34,17 +34,20 @@ OPTIONAL = (
     "dial_from",
     "located_in",
     "number_check",
+    "phone_abroad",
+    "unconfirmed",
     "other_contacts",
     "languages",
     "hours",
     "notes",
 )
 TEXT_FIELDS = ("organisation", "service")
-OPTIONAL_TEXT_FIELDS = ("other_contacts", "hours", "notes")
+OPTIONAL_TEXT_FIELDS = ("other_contacts", "hours", "notes", "unconfirmed")
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ISO_CODE = re.compile(r"[A-Z]{2}")
 _E164 = re.compile(r"\+[1-9]\d{6,14}")
+_ABROAD = re.compile(r"\+\d+(?: \d+)*")  # '+852 1868': '+', digit groups, single spaces
 _DOMESTIC = re.compile(r"\d+(?:[ -]\d+)*")  # digits, single spaces or hyphens between groups
 _URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?")
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -164,6 +167,9 @@ def parse_entry(raw: Any) -> Referral:
         raise _Problem(f"number_check {number_check!r} must be one of {sorted(NUMBER_CHECKS)}")
     phone = _text(raw, "phone")
     check_phone(phone, country, dial_from, located_in, number_check)
+    phone_abroad = _text(raw, "phone_abroad") if "phone_abroad" in raw else None
+    if phone_abroad is not None:
+        check_phone_abroad(phone_abroad, phone, dial_from)
 
     source_url = _text(raw, "source_url")
     if not _URL.fullmatch(source_url):
@@ -189,6 +195,8 @@ def parse_entry(raw: Any) -> Referral:
         dial_from=dial_from,
         located_in=located_in,
         number_check=number_check,
+        phone_abroad=phone_abroad,
+        unconfirmed=raw.get("unconfirmed", "").strip() or None,
         other_contacts=raw.get("other_contacts"),
         languages=tuple(_text_list(raw, "languages")) if "languages" in raw else (),
         hours=raw.get("hours"),
@@ -250,6 +258,25 @@ def check_phone(
             f"phonenumbers does not recognise {phone!r} as a short code or national number of "
             f"{dial_from}; if a dated source prints it exactly so, mark it "
             "number_check: source_only"
+        )
+
+
+def check_phone_abroad(phone_abroad: str, phone: str, dial_from: str | None) -> None:
+    """Raise _Problem unless `phone_abroad` is the domestic `phone` after the calling code of
+    `dial_from` ('+852 1868' for Hong Kong's 1868; a leading trunk 0 is dropped)."""
+    if dial_from is None:
+        raise _Problem("phone_abroad is only for a short code or national number (dial_from)")
+    if not _ABROAD.fullmatch(phone_abroad):
+        raise _Problem(
+            f"phone_abroad {phone_abroad!r} must be '+' and digit groups, e.g. '+852 1868'"
+        )
+    code = str(phonenumbers.country_code_for_region(dial_from))
+    national = re.sub(r"\D", "", phone)
+    expected = {code + national, code + national.removeprefix("0")}
+    if re.sub(r"\D", "", phone_abroad) not in expected:
+        raise _Problem(
+            f"phone_abroad {phone_abroad!r} is not {phone!r} after {dial_from}'s "
+            f"calling code +{code}"
         )
 
 

@@ -45,6 +45,11 @@ class Referral:
     dial_from: str | None = None  # ISO alpha-2 where a short code or national number works
     located_in: str | None = None  # embassies: ISO alpha-2 of the country the embassy is in
     number_check: str | None = None
+    # A short code or national number's form for calling from outside `dial_from`, exactly
+    # as the entry's source prints it ('+852 1868'); None when the source gives none.
+    phone_abroad: str | None = None
+    # Why the number could not be confirmed (e.g. two dated sources print different lines).
+    unconfirmed: str | None = None
     other_contacts: str | None = None
     languages: tuple[str, ...] = ()
     hours: str | None = None
@@ -58,6 +63,15 @@ class Referral:
     def reachable_from(self, place: str | None) -> bool:
         """True when someone in `place` can dial the phone as written."""
         return self.is_international or (place is not None and self.dial_from == place)
+
+    def number_from(self, place: str | None) -> str | None:
+        """The number someone in `place` dials: the phone, or its form from abroad; None
+        when the directory has no form that works from there."""
+        if self.reachable_from(place):
+            return self.phone
+        if place is not None and self.phone_abroad is not None:
+            return self.phone_abroad
+        return None
 
 
 @dataclass(frozen=True)

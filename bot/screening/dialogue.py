@@ -52,6 +52,7 @@ PLACE_INTENT = "inform_place"
 ANSWER_INTENTS = frozenset({"affirm", "deny", "skip", "safe_to_talk", "not_safe_to_talk"})
 YES_INTENTS = frozenset({"affirm", "safe_to_talk"})
 NO_INTENTS = frozenset({"deny", "not_safe_to_talk"})
+NOT_SAFE_INTENT = "not_safe_to_talk"
 STOP_INTENTS = frozenset({"stop", "erase_conversation"})
 OTHER_PERSON_INTENT = "worried_about_someone"
 # Intents a rule answers with a fixed response after the action (domain.yml, data/rules.yml).
@@ -167,10 +168,17 @@ def plan_turn(
         turn.emergency(self_harm, again=EMERGENCY_GIVEN in dialogue.guided)
         return turn.plan(pending_question=None)
 
+    unasked_not_safe = intent == NOT_SAFE_INTENT and dialogue.pending_question is None
+    if (dialogue.safety == SAFETY_ASKED and intent in NO_INTENTS) or unasked_not_safe:
+        # "No, not now"; or, unasked, "is this safe? they check our phones here": one short
+        # line, with a number when there is one (no question about the place now)
+        numbers = turn.referrals(TRAFFICKING)
+        if numbers.entries:
+            turn.add("screen_not_safe_now", referrals=numbers)
+        else:
+            turn.add("screen_not_safe_now_no_number")
+        return turn.plan(safety=NOT_SAFE, pending_question=None)
     if dialogue.safety == SAFETY_ASKED:
-        if intent in NO_INTENTS:
-            turn.add("screen_not_safe_now", referrals=turn.referrals(TRAFFICKING))
-            return turn.plan(safety=NOT_SAFE, pending_question=None)
         turn.safety = SAFE
     elif dialogue.safety == NOT_SAFE:
         turn.safety = None  # they came back: ask again before anything else
@@ -196,6 +204,8 @@ def plan_turn(
             answered=answered_flag is not None or _is_answer(intent, dialogue),
             in_context=in_context,
         )
+    if not turn.replies and intent not in RULE_ANSWERED_INTENTS:
+        turn.add("screen_invite_story")  # never silence: any other message is invited in
     return turn.plan()
 
 

@@ -12,6 +12,11 @@ import yaml
 from bot.settings import PROJECT_ROOT
 
 RESPONSES_DIR = PROJECT_ROOT / "responses"
+# The fixed reply of a turn that failed: something went wrong, the emergency advice, and
+# that the person can write again. Said by the action server's safety net
+# (actions/safety_net.py) and by Rasa when the action server cannot answer
+# (bot/ops/safe_reply.py); the responses are checked when the service starts.
+SAFE_REPLY = "screen_technical_problem"
 
 
 class Messages:

@@ -138,7 +138,7 @@
     var speaker = element("span", "visually-hidden");
     speaker.textContent = entry.who === "bot" ? "Lantern said: " : "You said: ";
     var text = element("span", "text");
-    text.appendChild(window.LanternText.fragment(entry.text, { phones: entry.who === "bot" }));
+    text.appendChild(messageText(entry));
     bubble.appendChild(speaker);
     bubble.appendChild(text);
     if (entry.text.length > LONG_MESSAGE) {
@@ -169,6 +169,11 @@
     views[index] = view;
     showChoiceState(index);
     logEl.appendChild(item);
+  }
+
+  /** The text of an entry as DOM nodes; only a bot message's own numbers are callable. */
+  function messageText(entry) {
+    return window.LanternText.fragment(entry.text, { phones: entry.who === "bot" ? entry.phones : null });
   }
 
   function showChoiceState(index) {
@@ -333,6 +338,7 @@
   function onBotMessage(data) {
     if (!data || typeof data !== "object") return;
     if (data.lantern_event === "conversation_erased") return onErased();
+    if (data.lantern_event === "phones") return onPhones(data.phones);
     var text = typeof data.text === "string" ? data.text : "";
     var attachment = data.attachment && data.attachment.payload && data.attachment.payload.src;
     if (typeof attachment === "string") text = (text ? text + "\n" : "") + attachment;
@@ -341,6 +347,19 @@
     showTyping(false);
     if (erasing) forgetConversation();
     addEntry({ who: "bot", text: text, buttons: buttons });
+  }
+
+  /** The numbers of the bot message just received, as data: make exactly those callable. */
+  function onPhones(phones) {
+    var index = entries.length - 1;
+    if (index < 0 || entries[index].who !== "bot" || !Array.isArray(phones)) return;
+    entries[index].phones = phones;
+    var text = views[index] && views[index].item.querySelector(".text");
+    if (text) {
+      text.textContent = "";
+      text.appendChild(messageText(entries[index]));
+    }
+    saveConversation();
   }
 
   /** The server erased the conversation ("delete" typed): keep only its goodbye, then forget. */
