@@ -108,9 +108,7 @@ def test_the_writers_place_is_no_country_when_the_other_persons_place_is_unknown
 
 def test_the_other_persons_place_in_the_same_message_still_counts():
     # "my daughter is in Sihanoukville, I'm in Davao"
-    labels = MessageLabels(
-        about_other=True, country="KH", writer_country="PH", others_country="KH"
-    )
+    labels = MessageLabels(about_other=True, country="KH", writer_country="PH", others_country="KH")
     state = run(labels)
     assert (state.country, state.home_country) == ("KH", "PH")
 
