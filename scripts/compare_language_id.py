@@ -102,12 +102,13 @@ def build(name: str):  # noqa: ANN201 - a callable text -> code or None
     if name == "lingua-all":
         return lingua
 
+    if name == "script+fasttext-lite":
+        return language.detect_language  # the product itself, unchanged
+
     scripts = {langs: script for script, langs in language.SHARED_SCRIPT_LANGUAGES.items()}
 
     def shared(text: str, allowed: tuple[str, ...]) -> str | None:
         script = scripts[allowed]
-        if name == "script+fasttext-lite":
-            return fasttext(text, allowed)
         if name == "script+cld3":
             return cld3(text, allowed)
         if name == "script+lingua+fasttext-devanagari" and script == "DEVANAGARI":

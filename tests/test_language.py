@@ -111,3 +111,14 @@ def test_nothing_is_downloaded(tmp_path):
     )
     assert out.stdout.strip() == "tl"
     assert list(cache.iterdir()) == []
+
+
+def test_every_parse_result_carries_the_language():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.components import LanguageDetector
+
+    messages = [Message(data={"text": t}) for t in ("họ lấy hộ chiếu của tôi rồi", "ok", "")]
+    LanguageDetector().process(messages)
+    assert [m.get("language") for m in messages] == ["vi", None, None]
+    assert all("language" in m.output_properties for m in messages)  # shown in /model/parse

@@ -35,7 +35,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.contract import Stage
-from bot.language import detect_language
+from bot.language import detect_language, load_model
 from bot.nlu.embeddings import default_encoder
 from bot.nlu.multilabel import ModelConfig, Prediction, ScreeningModel
 from bot.nlu.targets import targets_from_metadata
@@ -277,7 +277,8 @@ class LanguageDetector(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> LanguageDetector:
-        """Nothing to train: the script rules and the bundled model are fixed."""
+        """Nothing to train: the script rules and the bundled model are fixed (loaded now)."""
+        load_model()
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
