@@ -104,4 +104,5 @@ SLOT_NAMES: tuple[str, ...] = (
     "about_other",
     "country",
     "home_country",
+    "language",
 )

@@ -71,8 +71,11 @@ if [ ! -f "$venv/.complete" ]; then
     mkdir -p "$cache"
     "$python" -m venv "$venv"
     log="$cache/install-$key.log"
+    # A lock written by lock.sh carries each file's sha256: pip then refuses any other file.
+    hashes=""
+    if grep -q -- '--hash=sha256:' "$lock"; then hashes="--require-hashes"; fi
     if ! { "$venv/bin/pip" install --upgrade "pip==24.0" \
-           && "$venv/bin/pip" install --no-deps -r "$lock" \
+           && "$venv/bin/pip" install --no-deps $hashes -r "$lock" \
            && bash "$here/scripts/pip-check.sh" "$venv" \
            && "$venv/bin/python" -c "import $imports"; } >"$log" 2>&1; then
         tail -n 30 "$log" >&2

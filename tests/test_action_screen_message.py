@@ -1,11 +1,14 @@
 """The custom actions with trackers as the action server receives them."""
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.screening import ActionEraseConversation, ActionScreenMessage
+from bot.ops.screen import prediction_line
 from bot.screening.messages import screening_messages
+from bot.screening.state import ConversationState
 
 messages = screening_messages()
 
@@ -116,3 +119,78 @@ def test_erase_says_goodbye_and_sets_nothing():
     assert dispatcher.messages[0]["text"] == messages.text("screen_erased")
     # the marker the chat page clears itself on
     assert dispatcher.messages[0]["custom"] == {"data": {"lantern_event": "conversation_erased"}}
+
+
+# Parse results as the NLU gives them, built by hand so that no model decides the outcome.
+FIRST_MESSAGES = [
+    # the model missed the self-harm: the phrase makes it urgent
+    {"text": "I want to kill myself", "intent": {"name": "describe_situation"}, "language": "en"},
+    # a quick exit is a command, not a description, whatever the model said
+    {"text": "STOP!!", "intent": {"name": "stop"}, "urgent": True, "stage": "in_situ"},
+    # a scam-compound place in a job offer
+    {
+        "text": "customer service job in sihanoukville, 2000 usd, they pay the flight",
+        "intent": {"name": "describe_offer"},
+        "red_flags": [{"name": "lure_job_type", "score": 0.9}],
+        "stage": "prospective",
+        "country": "KH",
+        "high_risk_place": True,
+        "language": "en",
+    },
+    # a scam-compound place in a question about the weather: no flag
+    {
+        "text": "what is the weather in sihanoukville",
+        "intent": {"name": "out_of_scope"},
+        "country": "KH",
+        "high_risk_place": True,
+        "language": "en",
+    },
+    # the "someone I know" button
+    {"text": "/worried_about_someone", "intent": {"name": "worried_about_someone"}},
+    # a mother in Davao about her son in KK park, in Tagalog
+    {
+        "text": "nasa KK park ang anak ko, binubugbog daw sila. nandito ako sa Davao",
+        "intent": {"name": "describe_situation"},
+        "red_flags": [{"name": "threats_or_violence", "score": 0.8}],
+        "stage": "in_situ",
+        "urgent": True,
+        "about_other": True,
+        "country": "MM",
+        "writer_country": "PH",
+        "others_country": "MM",
+        "high_risk_place": True,
+        "language": "tl",
+    },
+    {"text": "hi", "intent": {"name": "greet"}},
+]
+
+
+@pytest.mark.parametrize("parse", FIRST_MESSAGES, ids=lambda p: p["text"][:24])
+def test_the_live_bot_acts_on_exactly_the_labels_make_screen_reports(parse):
+    events, _ = run(parse)
+    slots = {**ConversationState().as_slots(), **{e["name"]: e["value"] for e in events}}
+    line = prediction_line("m", parse)
+    assert slots["red_flags"] == line["flags"]
+    assert (slots["urgent"], slots["stage"], slots["about_other"]) == (
+        line["urgent"],
+        line["stage"],
+        line["about_other"],
+    )
+    assert (slots["country"], slots["language"]) == (line["country"], line["language"])
+
+
+def test_the_language_slot_keeps_its_value_through_a_one_word_message():
+    events, _ = run(
+        {"text": "ok", "intent": {"name": "affirm"}, "language": None},
+        {"language": "vi", "stage": "in_situ"},
+    )
+    assert all(e["name"] != "language" for e in events)
+    events, _ = run(
+        {
+            "text": "họ lấy hộ chiếu của tôi",
+            "intent": {"name": "describe_situation"},
+            "language": "vi",
+        },
+        {"language": "en"},
+    )
+    assert SlotSet("language", "vi") in events

@@ -69,3 +69,42 @@ def test_a_huge_message_is_handled_quickly():
     started = time.monotonic()
     locate_places(text)
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    "text,writer",
+    [
+        ("I'm in Davao", "PH"),
+        ("we live in Hanoi", "VN"),
+        ("i am still here in manila, she is in cambodia", "PH"),
+        ("Im currently in Nairobi", "KE"),
+        ("we stay in jakarta", "ID"),
+    ],
+)
+def test_the_writers_own_location_is_told_apart(text, writer):
+    assert locate_places(text).writer_country == writer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they are in Davao",
+        "my son is in Myawaddy",
+        "I'm from Davao",
+        "she lives in Hanoi",
+        "the job is in Manila",
+        "",
+    ],
+)
+def test_other_places_are_not_the_writers(text):
+    assert locate_places(text).writer_country is None
+
+
+def test_the_other_places_of_a_message_beside_the_writers():
+    result = locate_places("I'm in Davao and my daughter is in Sihanoukville")
+    assert (result.writer_country, result.others_country, result.country) == ("PH", "KH", "KH")
+    alone = locate_places("I'm in Davao")
+    assert (alone.writer_country, alone.others_country, alone.country) == ("PH", None, "PH")
+    # writing about themselves, the latest place is still where the person is now
+    moved = locate_places("the interview was in Manila but I'm in Bangkok now")
+    assert (moved.country, moved.writer_country, moved.others_country) == ("TH", "TH", "PH")

@@ -94,6 +94,8 @@ def test_screen_writes_one_line_per_input_in_order(tmp_path, model):
         json.dumps({"id": "b"}),
         json.dumps({"id": "c", "text": "😀"}),
         json.dumps({"id": "d", "text": "hello, holiday in Cambodia next month"}),
+        json.dumps({"id": "e", "text": "I want to kill myself"}),
+        json.dumps({"id": "f", "text": "พวกเขายึดพาสปอร์ตของฉันไป ออกไปไหนไม่ได้เลย"}),
     ]
     source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     source.write_text("\n".join(lines) + "\n")
@@ -106,13 +108,22 @@ def test_screen_writes_one_line_per_input_in_order(tmp_path, model):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     out = [json.loads(line) for line in target.read_text().splitlines()]
-    assert [o.get("id") for o in out] == ["a", None, "b", "c", "d"]
+    assert [o.get("id") for o in out] == ["a", None, "b", "c", "d", "e", "f"]
     assert "error" in out[1] and "error" in out[2]
-    keys = {"id", "flags", "flag_scores", "urgent", "stage", "about_other", "country"}
-    for item in (out[0], out[3], out[4]):
+    keys = {"id", "flags", "flag_scores", "urgent", "stage", "about_other", "country", "language"}
+    for item in (out[0], out[3], out[4], out[5], out[6]):
         assert set(item) == keys
         assert set(item["flag_scores"]) == set(item["flags"])
     assert out[0]["country"] == "MM" and out[4]["country"] == "KH"
+    # the labels the bot acts on: self-harm phrases make it urgent, whatever the model says
+    assert out[5]["urgent"] is True
+    assert [item["language"] for item in out if "error" not in item] == [
+        "en",
+        None,
+        "en",
+        "en",
+        "th",
+    ]
 
 
 def test_screen_without_input_explains_usage():

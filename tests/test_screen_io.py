@@ -61,4 +61,27 @@ def test_output_line_has_exactly_the_contract_keys():
         "stage": "prospective",
         "about_other": False,
         "country": "KH",
+        "language": None,
     }
+
+
+def test_output_line_carries_the_language_and_the_rules_of_the_bot():
+    line = prediction_line(
+        "m2",
+        {
+            "text": "I want to kill myself, they took us to Shwe Kokko",
+            "intent": {"name": "describe_situation"},
+            "red_flags": [{"name": "documents_confiscated", "score": 0.8}],
+            "flag_scores": {"documents_confiscated": 0.8, "high_risk_destination": 0.2},
+            "urgent": False,
+            "stage": "in_situ",
+            "country": "MM",
+            "high_risk_place": True,
+            "language": "en",
+        },
+    )
+    assert line["urgent"] is True  # self-harm phrases
+    assert line["flags"] == ["documents_confiscated", "high_risk_destination"]
+    # the model's score for a flag it found; a rule's flag is certain
+    assert line["flag_scores"] == {"documents_confiscated": 0.8, "high_risk_destination": 1.0}
+    assert line["language"] == "en"

@@ -74,6 +74,18 @@ def test_parse_shows_every_flag_with_a_score(sqlite_bot):
     assert parse["stage"] in STAGES
     assert isinstance(parse["urgent"], bool) and isinstance(parse["about_other"], bool)
     assert parse["country"] == "MM"  # the gazetteer is deterministic
+    assert parse["language"] == "en"  # so is the language (script rules, bundled model)
+
+
+def test_the_language_slot_follows_the_person_and_one_word_does_not_switch_it(sqlite_bot):
+    def language_after(message: str) -> str | None:
+        say(sqlite_bot, "language", message)
+        return tracker(sqlite_bot, "language")["slots"]["language"]
+
+    assert language_after("họ lấy hộ chiếu của tôi và không cho tôi ra ngoài") == "vi"
+    assert language_after("ok") == "vi"
+    assert language_after("Myawaddy") == "vi"
+    assert language_after("they took my passport and I cannot leave the building") == "en"
 
 
 def test_the_api_needs_the_token(sqlite_bot):

@@ -1,5 +1,9 @@
 """How each message's labels add up to the conversation's slots."""
 
+from dataclasses import replace
+
+import pytest
+
 from bot.screening.labels import MessageLabels
 from bot.screening.state import ConversationState, new_flags, update_state
 
@@ -64,3 +68,59 @@ def test_new_flags_are_those_the_latest_message_added():
     before = run(MessageLabels(flags=("no_contract",)))
     after = update_state(before, MessageLabels(flags=("no_contract", "fees_or_debt")))
     assert new_flags(before, after) == ("fees_or_debt",)
+
+
+@pytest.mark.parametrize("held_or_out", ["in_situ", "exited"])
+def test_a_prospective_message_never_takes_the_conversation_out_of_held_or_out(held_or_out):
+    # "i came here from nepal for a typing job, they promised 800 dollars"
+    state = run(MessageLabels(stage=held_or_out), MessageLabels(stage="prospective"))
+    assert state.stage == held_or_out
+
+
+def test_other_stages_still_follow_the_latest_message():
+    assert run(MessageLabels(stage="prospective")).stage == "prospective"
+    assert run(MessageLabels(stage="prospective"), MessageLabels(stage="in_situ")).stage == (
+        "in_situ"
+    )
+    assert run(MessageLabels(stage="in_situ"), MessageLabels(stage="exited")).stage == "exited"
+    assert run(MessageLabels(stage="exited"), MessageLabels(stage="in_situ")).stage == "in_situ"
+
+
+# A mother writes about her daughter in Sihanoukville, then "I'm in Davao".
+DAUGHTER_HELD = MessageLabels(stage="in_situ", about_other=True, country="KH")
+WRITER_IN_DAVAO = MessageLabels(country="PH", writer_country="PH")
+
+
+def test_a_family_members_own_place_fills_home_country_and_leaves_country():
+    state = run(DAUGHTER_HELD, WRITER_IN_DAVAO)
+    assert (state.country, state.home_country) == ("KH", "PH")
+
+
+def test_the_writers_place_does_not_replace_a_known_home_country():
+    state = run(replace(DAUGHTER_HELD, home_country="VN"), WRITER_IN_DAVAO)
+    assert (state.country, state.home_country) == ("KH", "VN")
+
+
+def test_the_writers_place_is_no_country_when_the_other_persons_place_is_unknown():
+    state = run(MessageLabels(about_other=True, stage="in_situ"), WRITER_IN_DAVAO)
+    assert (state.country, state.home_country) == (None, "PH")
+
+
+def test_the_other_persons_place_in_the_same_message_still_counts():
+    # "my daughter is in Sihanoukville, I'm in Davao"
+    labels = MessageLabels(about_other=True, country="KH", writer_country="PH", others_country="KH")
+    state = run(labels)
+    assert (state.country, state.home_country) == ("KH", "PH")
+
+
+def test_writing_about_themselves_the_writers_place_is_where_they_are():
+    state = run(MessageLabels(stage="in_situ", country="KH"), WRITER_IN_DAVAO)
+    assert (state.country, state.home_country) == ("PH", None)
+
+
+def test_language_is_the_latest_message_long_enough_to_tell():
+    state = run(MessageLabels(language="vi"), MessageLabels(language=None))
+    assert state.language == "vi"  # "ok" does not switch it
+    assert run(MessageLabels(language="vi"), MessageLabels(language="en")).language == "en"
+    assert ConversationState.from_slots(state.as_slots()).language == "vi"
+    assert ConversationState.from_slots({"language": 3}).language is None

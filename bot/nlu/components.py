@@ -1,10 +1,11 @@
 """Rasa graph components for screening: a thin layer over `multilabel` and `bot.places`.
 
 Registered in `config.yml` as `bot.nlu.components.ScreeningClassifier` and
-`bot.nlu.components.PlaceExtractor`, plus the dense featurizer
-`bot.nlu.components.SentenceEmbeddingFeaturizer`. They add these keys to every parse result:
-`red_flags`, `flag_scores`, `urgent`, `urgent_score`, `stage`, `stage_scores`,
-`about_other`, `about_other_score`, `country`, `home_country`, `high_risk_place`.
+`bot.nlu.components.PlaceExtractor`, `bot.nlu.components.LanguageDetector`, plus the dense
+featurizer `bot.nlu.components.SentenceEmbeddingFeaturizer`. They add these keys to every
+parse result: `red_flags`, `flag_scores`, `urgent`, `urgent_score`, `stage`, `stage_scores`,
+`about_other`, `about_other_score`, `country`, `home_country`, `high_risk_place`,
+`writer_country`, `others_country`, `language`.
 `bot.nlu.components.QuickExitClassifier`, last in the pipeline, sets the intent of a
 quick-exit message ("stop", "delete") whatever the intent model thought.
 """
@@ -34,6 +35,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.contract import Stage
+from bot.language import detect_language, load_model
 from bot.nlu.embeddings import default_encoder
 from bot.nlu.multilabel import ModelConfig, Prediction, ScreeningModel
 from bot.nlu.targets import targets_from_metadata
@@ -258,6 +260,31 @@ class PlaceExtractor(GraphComponent):
             message.set("country", places.country, add_to_output=True)
             message.set("home_country", places.home_country, add_to_output=True)
             message.set("high_risk_place", places.high_risk_place, add_to_output=True)
+            message.set("writer_country", places.writer_country, add_to_output=True)
+            message.set("others_country", places.others_country, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class LanguageDetector(GraphComponent):
+    """Adds `language` (ISO 639-1, or None for a message too short to tell): `bot.language`."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageDetector:
+        """Nothing to train: the script rules and the bundled model are fixed (loaded now)."""
+        load_model()
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Add the language of each message to its parse result."""
+        for message in messages:
+            message.set("language", detect_language(message.get(TEXT) or ""), add_to_output=True)
         return messages
 
 

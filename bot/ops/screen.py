@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.screening.labels import MessageLabels
+from bot.screening.labels import MessageLabels, label_message
 
 MAX_TEXT_CHARS = 100_000
 
@@ -48,17 +48,23 @@ def _request(line: bytes, number: int) -> dict[str, Any]:
 
 
 def prediction_line(message_id: Any, parse: dict[str, Any]) -> dict[str, Any]:
-    """The contract's output object for one parsed message."""
-    labels = MessageLabels.from_parse(parse)
+    """The contract's output object for one parsed message: the labels the bot acts on when
+    the text is the first message of a conversation (`label_message`, the bot's own rules)."""
+    labels = label_message(parse)
     scores = parse.get("flag_scores") or {}
+    by_model = MessageLabels.from_parse(parse).flags
     return {
         "id": message_id,
         "flags": list(labels.flags),
-        "flag_scores": {flag: scores.get(flag, 0.0) for flag in labels.flags},
+        # A flag a rule gave (a scam-compound place) is certain: 1.0.
+        "flag_scores": {
+            flag: scores.get(flag, 0.0) if flag in by_model else 1.0 for flag in labels.flags
+        },
         "urgent": labels.urgent,
         "stage": labels.stage,
         "about_other": labels.about_other,
         "country": labels.country,
+        "language": labels.language,
     }
 
 

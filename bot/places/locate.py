@@ -30,6 +30,14 @@ _HOME_ONLY = re.compile(
     r"\b(?:my country(?: is)?|my home country(?: is)?|my hometown(?: is)?|"
     r"go home to|going home to|back home(?: is)?|home country)(?:\s+the)?\s*$"
 )
+# "i'm in X", "we live in X", "i am still here in X": where the writer is themselves. In a
+# conversation about someone else this is the family's place, not the person's
+# (bot.screening.state). Only first-person present phrases count; "they are in X" does not.
+_WRITER_HERE = re.compile(
+    r"\b(?:(?:i am|i m|im|iam|we are|we re)(?:\s+(?:currently|still|now|here|staying|living|"
+    r"based|also))*\s+(?:in|at)|(?:i|we)(?:\s+(?:currently|still|now|also))?\s+"
+    r"(?:live|stay|reside)\s+(?:here\s+)?(?:in|at))(?:\s+the)?\s*$"
+)
 _LOOKBEHIND_CHARS = 60
 
 
@@ -40,6 +48,11 @@ class PlaceResult:
     country: str | None
     home_country: str | None
     high_risk_place: bool = False  # a scam-compound area is named as where someone is or goes
+    # Where the writer says they are themselves ("I'm in Davao", "we live in Hanoi"), and
+    # where-now of the other places named (what `country` is when the writer writes about
+    # someone else). Both None when the writer gives no place of their own.
+    writer_country: str | None = None
+    others_country: str | None = None
 
 
 def locate_places(text: str, gazetteer: Gazetteer | None = None) -> PlaceResult:
@@ -47,9 +60,12 @@ def locate_places(text: str, gazetteer: Gazetteer | None = None) -> PlaceResult:
     normalised = normalise(text)
     mentions = (gazetteer or default_gazetteer()).mentions(normalised)
     current: list[Mention] = []
+    writers: list[Mention] = []
     home: str | None = None
     for mention in mentions:
         before = normalised[max(0, mention.start - _LOOKBEHIND_CHARS) : mention.start]
+        if not mention.is_demonym and _WRITER_HERE.search(before):
+            writers.append(mention)
         if mention.is_demonym:
             if _DEMONYM_HOME.search(before):
                 home = home or mention.code
@@ -61,10 +77,15 @@ def locate_places(text: str, gazetteer: Gazetteer | None = None) -> PlaceResult:
             home = home or mention.code
         else:
             current.append(mention)
+    writer_country = writers[-1].code if writers else None
     return PlaceResult(
         country=_where_now(current),
         home_country=home,
         high_risk_place=any(mention.high_risk for mention in current),
+        writer_country=writer_country,
+        others_country=(
+            _where_now([m for m in current if m not in writers]) if writer_country else None
+        ),
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.contract import Stage
 from bot.referrals import Directory
-from bot.screening.labels import MessageLabels
+from bot.screening.labels import MessageLabels, apply_message_rules
 from bot.screening.questions import (
     ABOUT_OTHER,
     QUESTIONS_BY_ID,
@@ -54,7 +54,6 @@ YES_INTENTS = frozenset({"affirm", "safe_to_talk"})
 NO_INTENTS = frozenset({"deny", "not_safe_to_talk"})
 NOT_SAFE_INTENT = "not_safe_to_talk"
 STOP_INTENTS = frozenset({"stop", "erase_conversation"})
-OTHER_PERSON_INTENT = "worried_about_someone"
 # Intents a rule answers with a fixed response after the action (domain.yml, data/rules.yml).
 RULE_ANSWERED_INTENTS = frozenset(
     {"greet", "thank", "goodbye", "bot_challenge", "check_offer", "worried_about_someone"}
@@ -151,7 +150,12 @@ def plan_turn(
     dialogue: DialogueState,
     directory: Directory,
 ) -> TurnPlan:
-    """Decide the replies to one message and how the conversation's state changes."""
+    """Decide the replies to one message and how the conversation's state changes.
+
+    `labels` are the model's (`MessageLabels.from_parse`); the per-message rules of
+    `bot.screening.labels.apply_message_rules` are applied here, the same as `make screen`.
+    """
+    labels = apply_message_rules(labels, text, intent, conversation)
     exit_asked = quick_exit(text)
     if intent in STOP_INTENTS or exit_asked is not None:
         # Quick exit: nothing more from here; the rule says a neutral goodbye.
@@ -160,7 +164,7 @@ def plan_turn(
 
     self_harm = mentions_self_harm(text)
     answered_flag = _flag_from_pending_answer(intent, dialogue)
-    labels = _with_context(labels, intent, self_harm, answered_flag, conversation)
+    labels = _with_answer(labels, answered_flag)
     after = update_state(conversation, labels)
     turn = _Turn(intent, labels, after, dialogue, directory)
 
@@ -400,34 +404,8 @@ def _flag_from_pending_answer(intent: str | None, dialogue: DialogueState) -> st
     return None
 
 
-def _with_context(
-    labels: MessageLabels,
-    intent: str | None,
-    self_harm: bool,
-    answered_flag: str | None,
-    before: ConversationState,
-) -> MessageLabels:
-    """The message's labels, completed by what the conversation makes plain.
-
-    - self-harm phrases make the message urgent;
-    - the "someone I know" button is a message about someone else;
-    - a yes/no answer to a follow-up question gives the flag it asked about;
-    - a scam-compound area named in a conversation about a job or a workplace is a
-      high-risk destination, even in a one-word answer ("Sihanoukville").
-    """
-    flags = list(labels.flags)
-    if answered_flag and answered_flag not in flags:
-        flags.append(answered_flag)
-    context_stage = labels.stage if labels.stage != Stage.NONE.value else before.stage
-    if (
-        labels.high_risk_place
-        and "high_risk_destination" not in flags
-        and (context_stage != Stage.NONE.value or before.about_other)
-    ):
-        flags.append("high_risk_destination")
-    return replace(
-        labels,
-        flags=tuple(flags),
-        urgent=labels.urgent or self_harm,
-        about_other=labels.about_other or intent == OTHER_PERSON_INTENT,
-    )
+def _with_answer(labels: MessageLabels, answered_flag: str | None) -> MessageLabels:
+    """A yes/no answer to a follow-up question gives the flag it asked about."""
+    if answered_flag is None or answered_flag in labels.flags:
+        return labels
+    return replace(labels, flags=(*labels.flags, answered_flag))

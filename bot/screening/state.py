@@ -21,6 +21,7 @@ class ConversationState:
     about_other: bool = False
     country: str | None = None
     home_country: str | None = None
+    language: str | None = None
 
     @property
     def risk_level(self) -> str:
@@ -43,6 +44,7 @@ class ConversationState:
             "about_other": self.about_other,
             "country": self.country,
             "home_country": self.home_country,
+            "language": self.language,
         }
 
     @classmethod
@@ -51,6 +53,7 @@ class ConversationState:
         flags = slots.get("red_flags")
         flags = flags if isinstance(flags, list) else []
         stage = slots.get("stage")
+        language = slots.get("language")
         return cls(
             red_flags=tuple(dict.fromkeys(f for f in flags if isinstance(f, str))),
             stage=stage if stage in STAGES else Stage.NONE.value,
@@ -60,25 +63,50 @@ class ConversationState:
             home_country=(
                 slots.get("home_country") if isinstance(slots.get("home_country"), str) else None
             ),
+            language=language if isinstance(language, str) else None,
         )
 
 
 def update_state(state: ConversationState, labels: MessageLabels) -> ConversationState:
-    """Add one message's labels to the conversation.
+    """Add one message's labels to the conversation, by the contract's rules.
 
-    Flags keep the order they were first seen, each once; the stage is the latest one
-    stated (a message with stage `none` keeps the old one); `urgent` and `about_other`
-    stay true once set; a place named in the message replaces the old one.
+    - Flags keep the order they were first seen, each once.
+    - The stage is the latest one stated; a message with stage `none` keeps the old one, and
+      a `prospective` message never takes the conversation out of `in_situ` or `exited`
+      (someone held, or out, who tells how they were recruited is still held, or out).
+    - `urgent` and `about_other` stay true once set.
+    - A place named in the message replaces the old one, except in a conversation about
+      someone else: there a place the writer gives as their own location ("I'm in Davao")
+      leaves `country` where the person written about is, and fills `home_country` when it
+      is still unknown.
+    - The language is the latest message's that was long enough to tell (or the one chosen).
     """
+    about_other = state.about_other or labels.about_other
+    country = labels.country or state.country
+    home_country = labels.home_country or state.home_country
+    if about_other and labels.writer_country is not None:
+        country = labels.others_country or state.country
+        home_country = home_country or labels.writer_country
     return replace(
         state,
         red_flags=tuple(dict.fromkeys(state.red_flags + labels.flags)),
-        stage=labels.stage if labels.stage != Stage.NONE.value else state.stage,
+        stage=_next_stage(state.stage, labels.stage),
         urgent=state.urgent or labels.urgent,
-        about_other=state.about_other or labels.about_other,
-        country=labels.country or state.country,
-        home_country=labels.home_country or state.home_country,
+        about_other=about_other,
+        country=country,
+        home_country=home_country,
+        language=labels.language or state.language,
     )
+
+
+def _next_stage(current: str, stated: str) -> str:
+    """The conversation's stage after a message that states `stated`."""
+    if stated == Stage.NONE.value:
+        return current
+    held_or_out = current in (Stage.IN_SITU.value, Stage.EXITED.value)
+    if stated == Stage.PROSPECTIVE.value and held_or_out:
+        return current
+    return stated
 
 
 def new_flags(before: ConversationState, after: ConversationState) -> tuple[str, ...]:
