@@ -92,8 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         if days < 1:
             print("lantern console: --days must be 1 or more", file=sys.stderr)
             return 2
-        with engine.begin() as connection:
-            erased = purge_expired(connection, days, actor=f"{_cli_actor()} (retention)")
+        erased = purge_expired(engine, days, actor=f"{_cli_actor()} (retention)")
         print(f"lantern console: {len(erased)} conversation(s) older than {days} days erased")
     elif args.command == "erase":
         with engine.begin() as connection:

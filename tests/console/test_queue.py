@@ -18,8 +18,7 @@ from tests.console.conftest import NOW
 
 
 def _queue(engine, **filters):
-    with engine.begin() as connection:
-        sync(connection)
+    sync(engine)
     with engine.connect() as connection:
         return query_queue(connection, QueueFilters(**filters))
 
@@ -103,7 +102,7 @@ def test_pagination_keeps_the_order_across_pages(engine):
             write_conversation(
                 connection, f"c-{number}", [Turn("hello", intent="greet")], NOW - number * 60
             )
-        sync(connection)
+    sync(engine)
     with engine.connect() as connection:
         first = query_queue(connection, QueueFilters(page=1), page_size=3)
         third = query_queue(connection, QueueFilters(page=3), page_size=3)
@@ -137,10 +136,11 @@ def test_sync_follows_new_messages_and_erasures(engine, seeded):
 
 
 def test_sync_twice_changes_nothing(engine, seeded):
-    with engine.begin() as connection:
-        sync(connection)
+    sync(engine)
+    with engine.connect() as connection:
         first = connection.execute(sa.select(conversations).order_by("sender_id")).all()
-        result = sync(connection)
+    result = sync(engine)
+    with engine.connect() as connection:
         second = connection.execute(sa.select(conversations).order_by("sender_id")).all()
     assert first == second and len(first) == 5
     assert result.removed == 0
@@ -216,8 +216,7 @@ def test_concurrent_syncs_neither_fail_nor_duplicate(engine, seeded):
 
     def run() -> None:
         try:
-            with engine.begin() as connection:
-                sync(connection, force=True)
+            sync(engine, force=True)
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 

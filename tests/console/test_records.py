@@ -135,7 +135,7 @@ def test_retention_erases_old_conversations_without_open_follow_up(engine, seede
     with engine.begin() as connection:
         # one_flag is 3 days old, calm 10 days; keep one_flag's follow-up open
         update_follow_up(connection, seeded["one_flag"], "ana", "in_progress", None, None)
-        erased = purge_expired(connection, days=2, now=NOW)
+    erased = purge_expired(engine, days=2, now=NOW)
     assert erased == [seeded["calm"]]
     with engine.connect() as connection:
         assert conversation_events(connection, seeded["calm"]) == []
@@ -146,7 +146,7 @@ def test_retention_erases_old_conversations_without_open_follow_up(engine, seede
     assert entry.target == seeded["calm"] and "weather" not in (entry.detail or "")
     with engine.begin() as connection:
         update_follow_up(connection, seeded["one_flag"], "ana", "closed", None, None)
-        assert purge_expired(connection, days=2, now=NOW) == [seeded["one_flag"]]
+    assert purge_expired(engine, days=2, now=NOW) == [seeded["one_flag"]]
 
 
 def test_admin_erasure_deletes_everything_and_logs_without_content(engine, seeded):

@@ -132,8 +132,8 @@ def audit_log():
 def retention():
     """Retention setting, what it would delete now, erasures done, and the erase form."""
     days = config().retention_days
-    with engine().begin() as connection:
-        sync(connection)
+    sync(engine())
+    with engine().connect() as connection:
         due = len(expired_conversations(connection, days))
         erased = list_erasures(connection, limit=200)
     return render_template(
@@ -151,10 +151,9 @@ def retention():
 def purge():
     """Run the retention job now."""
     if ActionForm().validate_on_submit():
-        with engine().begin() as connection:
-            erased = purge_expired(
-                connection, config().retention_days, actor=f"{current_user.username} (retention)"
-            )
+        erased = purge_expired(
+            engine(), config().retention_days, actor=f"{current_user.username} (retention)"
+        )
         flash(f"{len(erased)} conversation(s) older than the retention period erased.", "info")
     return redirect(url_for("admin.retention"))
 
