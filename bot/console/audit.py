@@ -115,6 +115,18 @@ def verify_log(connection: Connection) -> auditchain.ChainCheck:
     return auditchain.verify(connection, audit_log, audit_key())
 
 
+def describe(check: auditchain.ChainCheck) -> str:
+    """One line for people (and for the log's own entry about the check)."""
+    if not check.intact:
+        return f"broken at row {check.broken_id}: {check.problem}"
+    if check.head_id is None:
+        return "intact: the log is empty"
+    return (
+        f"intact: {check.rows} row(s); newest row {check.head_id}, "
+        f"seal {check.head_hash} (note it: a later check must show it again)"
+    )
+
+
 def entries(
     connection: Connection,
     action: str | None = None,

@@ -74,13 +74,14 @@ def secret_key(path: Path = SECRET_KEY_FILE) -> str:
 
 
 def audit_key(path: Path = AUDIT_KEY_FILE) -> bytes:
-    """CONSOLE_AUDIT_KEY, else a random key kept in var/: it seals the access log's chain.
+    """CONSOLE_AUDIT_KEY (environment or `.env`), else a random key kept in var/.
 
-    Kept outside the database, so someone who can only write to the database cannot
-    recompute the chain after changing a row. Back it up with `.env`: without it the log
-    cannot be verified.
+    It seals the access log's chain. Kept outside the database, so someone who can only
+    write to the database cannot recompute the chain after changing a row. Keep it as long
+    as the log (back it up with `.env`): without it the log cannot be verified.
     """
-    return _kept_key("CONSOLE_AUDIT_KEY", path).encode("utf-8")
+    configured = _env("CONSOLE_AUDIT_KEY", "")
+    return (configured or _kept_key("CONSOLE_AUDIT_KEY", path)).encode("utf-8")
 
 
 def load_config() -> ConsoleConfig:

@@ -153,9 +153,7 @@ def test_a_note_being_saved_while_the_person_erases_does_not_outlive_the_erasure
     assert _rows_about(engine, sender) == {}
 
 
-def test_the_access_log_never_holds_a_referral_or_a_note_typed_by_a_caseworker(
-    app, engine, seeded
-):
+def test_the_access_log_never_holds_a_referral_or_a_note_typed_by_a_caseworker(app, engine, seeded):
     _account(app, "ana", "caseworker")
     client = app.test_client()
     _login(client, "ana")

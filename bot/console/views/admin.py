@@ -127,6 +127,23 @@ def audit_log():
     )
 
 
+@blueprint.route("/audit/verify")
+@roles_required(ADMIN)
+def verify_audit_log():
+    """Check the access log's chain and name the first row changed, removed or inserted."""
+    with engine().connect() as connection:
+        check = audit.verify_log(connection)
+    with engine().begin() as connection:
+        audit.record(
+            connection,
+            current_user.username,
+            audit.VERIFY_LOG,
+            ip=client_ip(),
+            detail=audit.describe(check),
+        )
+    return render_template("audit_verify.html", check=check, summary=audit.describe(check))
+
+
 @blueprint.route("/retention", methods=["GET"])
 @roles_required(ADMIN)
 def retention():
