@@ -1,4 +1,4 @@
-"""The access log cannot be rewritten, and a rewrite done around the database's guards is found.
+"""The access log: no typed text in it, no rewriting it, and a rewrite around its guards is found.
 
 On both databases: UPDATE, DELETE and any insert that does not extend the chain (SQLite's
 REPLACE on an existing id included) are refused; a row changed by someone who dropped the
@@ -20,8 +20,11 @@ from bot.console.accounts import create_account
 from bot.console.db import MIGRATIONS, make_engine, migrate, utcnow
 from bot.console.tables import audit_log
 from tests.console.conftest import csrf_token
+from tests.console.test_web import _account, _login
 
 PASSWORD = "a long enough password"
+NOTE = "Spoke to her sister Dara; she is in building 4"
+REFERRAL = "Hope Shelter, ask for Ms Chanthy"
 
 
 @pytest.fixture()
@@ -210,3 +213,46 @@ def test_the_migration_seals_the_rows_written_before_it(database_url):
     with pytest.raises(sa.exc.DatabaseError), engine.begin() as connection:
         connection.exec_driver_sql("UPDATE console_audit_log SET actor = 'mallory'")
     engine.dispose()
+
+
+def test_the_access_log_never_holds_a_referral_or_a_note_typed_by_a_caseworker(app, engine, seeded):
+    _account(app, "ana", "caseworker")
+    client = app.test_client()
+    _login(client, "ana")
+    sender = seeded["offer"]
+    page = client.get(f"/conversations/{sender}").get_data(as_text=True)
+    for referral in (REFERRAL, "Other shelter, room 12", ""):
+        client.post(
+            f"/follow-up/{sender}",
+            data={
+                "csrf_token": csrf_token(page),
+                "status": "referred" if referral else "in_progress",
+                "assignee": "ana",
+                "referral": referral,
+            },
+        )
+    client.post(f"/notes/{sender}", data={"csrf_token": csrf_token(page), "text": NOTE})
+
+    with engine.connect() as connection:
+        logged = connection.execute(sa.select(audit.audit_log)).mappings().all()
+    text = " ".join(str(value) for row in logged for value in row.values())
+    assert "Hope Shelter" not in text and "room 12" not in text and "Dara" not in text
+    details = [row["detail"] for row in logged if row["action"] == audit.FOLLOW_UP_CHANGE]
+    assert details == [
+        "status: new -> referred",
+        "assignee: - -> ana",
+        "referral set",
+        "referral changed",
+        "status: referred -> in_progress",
+        "referral removed",
+    ]
+
+
+def test_a_failed_login_logs_the_name_typed_only_when_it_is_an_account(app):
+    _account(app, "ana", "caseworker")
+    client = app.test_client()
+    _login(client, "ana", "not her password")
+    _login(client, "my secret passphrase", "ana")  # the password typed in the name field
+    with app.extensions["lantern_engine"].connect() as connection:
+        failed = audit.entries(connection, action=audit.LOGIN_FAILED)
+    assert [entry.actor for entry in failed] == ["(no such account)", "ana"]
