@@ -7,13 +7,15 @@ conversation they belong to (from all its events, so a sync can run twice safely
 transactions of a few hundred conversations so that the bot can store a person's message in
 between. The index holds labels and times, never message text. An erasure removes the
 conversation's row itself (the console's trigger on `lantern_erasures`); a sync only
-re-reads what changed around it."""
+re-reads what changed around it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,6 +37,10 @@ RESYNC_EVERY = dt.timedelta(seconds=30)
 CHUNK = 400  # conversations per IN (...) query
 # Conversations per transaction: each holds SQLite's write lock for a fraction of a second.
 BATCH = 200
+# SQLite's writers wait by polling (every 100 ms once they have waited a while) and nothing
+# queues them, so a job that starts its next batch at once can take the lock again before a
+# waiting writer looks: between batches it steps aside for longer than one poll.
+PAUSE_BETWEEN_BATCHES_S = {"sqlite": 0.15}
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,11 @@ def _has_news(connection: Connection) -> bool:
     return False
 
 
+def let_writers_in(engine: Engine) -> None:
+    """Between two batches of a long job: give writers waiting for SQLite's lock their turn."""
+    time.sleep(PAUSE_BETWEEN_BATCHES_S.get(engine.dialect.name, 0.0))
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What one sync has to do: the conversations to recompute and the position after it."""
@@ -227,6 +238,8 @@ def sync(engine: Engine, force: bool = False, batch: int = BATCH) -> SyncResult:
         updated = removed = 0
         if plan is not None:
             for start in range(0, len(plan.senders), batch):
+                if start:
+                    let_writers_in(engine)
                 with engine.begin() as connection:
                     lock_conversations(connection)
                     done, gone = refresh(connection, plan.senders[start : start + batch])

@@ -12,14 +12,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bot.console import audit
-from bot.console.index import lock_conversations, refresh, sync
+from bot.console.index import let_writers_in, lock_conversations, refresh, sync
 from bot.console.tables import OPEN_STATUSES, conversations, follow_ups
 from bot.conversations.erasure import erase_conversation
 
 DAY_S = 86400.0
 RETENTION_ACTOR = "retention-job"
 # Conversations erased per transaction: the bot can store a message between two batches.
-PURGE_BATCH = 50
+PURGE_BATCH = 20
 
 
 def erase_by_admin(connection: Connection, sender_id: str, admin: str, ip: str | None) -> int:
@@ -72,6 +72,8 @@ def purge_expired(
         candidates = expired_conversations(connection, days, now)
     erased: list[str] = []
     for start in range(0, len(candidates), batch):
+        if start:
+            let_writers_in(engine)
         with engine.begin() as connection:
             lock_conversations(connection)
             chunk = candidates[start : start + batch]
