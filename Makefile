@@ -5,7 +5,7 @@ CONSOLE := scripts/venv-run --env console
 CONSOLE_TESTS := python -m pytest --confcutdir=tests/console -p no:cacheprovider tests/console
 
 .PHONY: help run test screen bench train validate eval eval-accept lint lock clean
-.PHONY: console console-admin console-purge console-bench lock-console record-conversations
+.PHONY: console console-admin console-purge console-verify-log console-bench lock-console record-conversations
 
 help:
 	@echo "make run     install what is missing, train if stale, serve the bot"
@@ -18,7 +18,7 @@ help:
 	@echo "make validate      rasa data validate plus the project's own data checks"
 	@echo "make train | lint | lock | clean"
 	@echo "make console-admin   create the staff console's first admin (password prompted)"
-	@echo "make console | console-purge | console-bench | lock-console"
+	@echo "make console | console-purge | console-verify-log | console-bench | lock-console"
 	@echo "make record-conversations   re-record the console's test conversations from the bot"
 
 run:
@@ -72,6 +72,10 @@ console-admin:
 
 console-purge:
 	@$(CONSOLE) python -m bot.console purge
+
+# Checks the access log's chain of seals; names the first row changed (exit 1 if any).
+console-verify-log:
+	@$(CONSOLE) python -m bot.console verify-log
 
 console-bench:
 	@$(CONSOLE) python -m bot.console.bench

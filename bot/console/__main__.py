@@ -1,4 +1,4 @@
-"""`python -m bot.console COMMAND`: serve, create accounts, retention, erasure, migrations."""
+"""`python -m bot.console COMMAND`: serve, accounts, retention, erasure, migrations, log check."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import getpass
 import os
 import sys
+
+from sqlalchemy.engine import Engine
 
 from bot.console import audit
 from bot.console.accounts import AccountError, create_account
@@ -73,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     purge.add_argument("--days", type=int, help="override RETENTION_DAYS")
     erase = commands.add_parser("erase", help="erase one conversation on request")
     erase.add_argument("sender_id")
+    commands.add_parser(
+        "verify-log", help="check the access log's chain; name the first row that was changed"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "serve":
@@ -92,14 +97,28 @@ def main(argv: list[str] | None = None) -> int:
         if days < 1:
             print("lantern console: --days must be 1 or more", file=sys.stderr)
             return 2
-        with engine.begin() as connection:
-            erased = purge_expired(connection, days, actor=f"{_cli_actor()} (retention)")
+        erased = purge_expired(engine, days, actor=f"{_cli_actor()} (retention)")
         print(f"lantern console: {len(erased)} conversation(s) older than {days} days erased")
     elif args.command == "erase":
         with engine.begin() as connection:
             deleted = erase_by_admin(connection, args.sender_id, _cli_actor(), None)
         print(f"lantern console: conversation erased ({deleted} stored events deleted)")
+    elif args.command == "verify-log":
+        return _verify_log(engine)
     return 0
+
+
+def _verify_log(engine: Engine) -> int:
+    """Check the access log's chain (the check itself is logged); exit 1 when it is broken."""
+    with engine.connect() as connection:
+        check = audit.verify_log(connection)
+    with engine.begin() as connection:
+        audit.record(connection, _cli_actor(), audit.VERIFY_LOG, detail=audit.describe(check))
+    if check.intact:
+        print(f"lantern console: access log {audit.describe(check)}")
+        return 0
+    print(f"lantern console: access log {audit.describe(check)}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
-"""The access log: who did what, when and from where. Append-only.
+"""The access log: who did what, when and from where. Append-only and sealed.
 
-This module only inserts and reads; the database refuses UPDATE and DELETE on the table
-(triggers created by the first migration). Details never hold message content.
+This module only appends and reads. The database refuses UPDATE and DELETE on the table, and
+any insert that does not extend the chain (REPLACE of an existing row included): triggers
+created by the migrations. Each row carries a seal over its content and the previous row's
+seal (`auditchain`), so a row changed by someone who can bypass the triggers is found by
+`verify_log`. Details never hold message text or anything a caseworker typed about a case.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bot.console import auditchain
+from bot.console.config import audit_key
 from bot.console.db import utcnow
 from bot.console.tables import audit_log
 
@@ -28,6 +33,7 @@ RETENTION_PURGE = "retention_purge"
 EXPORT = "export"
 REVIEW = "review"
 ACCESS_DENIED = "access_denied"
+VERIFY_LOG = "verify_log"
 ACTIONS = (
     LOGIN,
     LOGIN_FAILED,
@@ -42,6 +48,7 @@ ACTIONS = (
     EXPORT,
     REVIEW,
     ACCESS_DENIED,
+    VERIFY_LOG,
 )
 
 
@@ -58,6 +65,21 @@ class AuditEntry:
     detail: str | None
 
 
+def _lock_log(connection: Connection) -> None:
+    """Serialise appends, so two writers never seal a row onto the same predecessor.
+
+    PostgreSQL: a table lock that blocks other appends (not reads) until this transaction
+    ends. SQLite: take the database's write lock now (BEGIN IMMEDIATE) unless this
+    transaction already holds it, so the newest row read next is still the newest at insert.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"LOCK TABLE {audit_log.name} IN SHARE ROW EXCLUSIVE MODE")
+    elif connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def record(
     connection: Connection,
     actor: str,
@@ -66,16 +88,42 @@ def record(
     ip: str | None = None,
     detail: str | None = None,
 ) -> None:
-    """Append one entry (long values are cut to the column sizes)."""
+    """Append one entry, sealed onto the newest one (long values are cut to the column sizes)."""
+    _lock_log(connection)
+    newest = connection.execute(
+        sa.select(audit_log.c.id, audit_log.c.row_hash).order_by(audit_log.c.id.desc()).limit(1)
+    ).first()
+    prev_hash = newest.row_hash if newest else auditchain.GENESIS
+    row = {
+        "id": newest.id + 1 if newest else 1,
+        "at": utcnow(),
+        "actor": (actor or "?")[:64],
+        "action": action[:40],
+        "target": target[:255] if target else None,
+        "ip": ip[:64] if ip else None,
+        "detail": detail[:500] if detail else None,
+    }
     connection.execute(
         sa.insert(audit_log).values(
-            at=utcnow(),
-            actor=(actor or "?")[:64],
-            action=action[:40],
-            target=target[:255] if target else None,
-            ip=ip[:64] if ip else None,
-            detail=detail[:500] if detail else None,
+            **row, prev_hash=prev_hash, row_hash=auditchain.seal(audit_key(), row, prev_hash)
         )
+    )
+
+
+def verify_log(connection: Connection) -> auditchain.ChainCheck:
+    """Check the whole chain of the access log; name the first row that does not verify."""
+    return auditchain.verify(connection, audit_log, audit_key())
+
+
+def describe(check: auditchain.ChainCheck) -> str:
+    """One line for people (and for the log's own entry about the check)."""
+    if not check.intact:
+        return f"broken at row {check.broken_id}: {check.problem}"
+    if check.head_id is None:
+        return "intact: the log is empty"
+    return (
+        f"intact: {check.rows} row(s); newest row {check.head_id}, "
+        f"seal {check.head_hash} (note it: a later check must show it again)"
     )
 
 
@@ -95,4 +143,7 @@ def entries(
         statement = statement.where(audit_log.c.actor == actor)
     if target:
         statement = statement.where(audit_log.c.target == target)
-    return [AuditEntry(**row._mapping) for row in connection.execute(statement)]
+    return [
+        AuditEntry(**{name: row._mapping[name] for name in AuditEntry.__dataclass_fields__})
+        for row in connection.execute(statement)
+    ]

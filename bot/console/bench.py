@@ -2,9 +2,15 @@
 
 Writes 10,000 conversations (rows of Rasa's `events` table: copies of the conversations
 recorded from the real bot, tests/fixtures/recorded_conversations.jsonl) into a scratch
-database, then times the first index sync, a sync after one new message, and the queue page
-through the whole Flask app (login session, sync, query, template, access-log entry) with and
-without filters and text search, and a transcript page.
+database, then times the first index sync, a sync after one
+new message, and the queue page through the whole Flask app (login session, sync, query,
+template, access-log entry) with and without filters and text search, and a transcript page.
+
+Meanwhile a person writes: `bot.ops.message_probe` (in Rasa's environment) stores a message
+through Lantern's tracker store every 100 ms, and the bench reports how long those stores
+took, and how many failed, while nothing else runs, during the first index and during a
+retention purge; and, for comparison, during the same work done in one transaction (as the
+console did before it worked in batches).
 Numbers go to reports/console-bench.json; nothing here is a pass/fail test.
 """
 
@@ -15,10 +21,13 @@ import os
 import platform
 import random
 import statistics
+import subprocess
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -28,6 +37,8 @@ from bot.console.app import create_app
 from bot.console.config import ConsoleConfig
 from bot.console.db import make_engine, migrate
 from bot.console.index import sync
+from bot.console.retention import purge_expired
+from bot.console.tables import conversations, index_state
 from bot.conversations.recorded import insert_rows, load_recorded
 from bot.settings import PROJECT_ROOT
 
@@ -36,6 +47,8 @@ REPEATS = 15
 REPORT = PROJECT_ROOT / "reports" / "console-bench.json"
 POSTGRES_SERVER = "postgresql://postgres@localhost:5432"
 PASSWORD = "benchmark password"
+PROBE_INTERVAL_S = 0.1
+RASA_RUN = ["bash", str(PROJECT_ROOT / "scripts" / "venv-run")]
 
 # The conversations are those the real bot stored (tests/fixtures/recorded_conversations.jsonl),
 # each copied under many ids at random times. One of them goes into about 1% of the copies
@@ -86,6 +99,76 @@ def _get(client, path: str) -> None:
         raise RuntimeError(f"{path} answered {response.status_code}")
 
 
+class MessageProbe:
+    """A person's messages stored by Rasa's tracker store every 100 ms, in Rasa's environment."""
+
+    def __init__(self, database_url: str) -> None:
+        self.samples: list[dict] = []
+        self.process = subprocess.Popen(
+            [
+                *RASA_RUN,
+                "python",
+                "-m",
+                "bot.ops.message_probe",
+                database_url,
+                str(PROBE_INTERVAL_S),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT_ROOT,
+        )
+        self.ready = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+        if not self.ready.wait(600):
+            raise RuntimeError("the message probe did not start")
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            sample = json.loads(line)
+            if sample.get("ready"):
+                self.ready.set()
+            else:
+                self.samples.append(sample)
+
+    def between(self, start: float, end: float) -> dict[str, object]:
+        """Store times (ms) of the messages sent in this window, and how many failed."""
+        window = [s for s in self.samples if start <= s["at"] <= end]
+        times = sorted(s["ms"] for s in window)
+        if not times:
+            return {"messages": 0}
+        return {
+            "messages": len(window),
+            "failed": sum(1 for s in window if not s["ok"]),
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": times[min(len(times) - 1, int(0.95 * len(times)))],
+            "max_ms": times[-1],
+        }
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(60)
+
+
+@contextmanager
+def _window(probe: MessageProbe, figures: dict[str, object], name: str) -> Iterator[None]:
+    """Time the work in the block, and what the person's messages met meanwhile."""
+    started = time.time()
+    yield
+    ended = time.time()
+    time.sleep(2 * PROBE_INTERVAL_S)  # the message sent just before the end has answered
+    figures[name] = {"seconds": round(ended - started, 2), **probe.between(started, ended)}
+
+
+def _forget_index(engine: sa.engine.Engine) -> None:
+    """Empty the index, so the next sync is a first index again."""
+    with engine.begin() as connection:
+        connection.execute(sa.delete(conversations))
+        connection.execute(
+            sa.update(index_state).values(last_event_id=0, last_erasure_id=0, synced_at=None)
+        )
+
+
 def measure(database_url: str) -> dict[str, object]:
     """Every figure for one database."""
     engine = make_engine(database_url)
@@ -93,11 +176,42 @@ def measure(database_url: str) -> dict[str, object]:
     started = time.perf_counter()
     rows = populate(engine, CONVERSATIONS)
     write_s = time.perf_counter() - started
-    started = time.perf_counter()
-    with engine.begin() as connection:
-        sync(connection)
-    first_sync_s = time.perf_counter() - started
+    probe = MessageProbe(database_url)
+    person: dict[str, object] = {}
+    try:
+        idle = time.time()
+        time.sleep(3)
+        person["nothing_else_running"] = probe.between(idle, time.time())
+        with _window(probe, person, "during_first_index_in_batches"):
+            sync(engine, force=True)
+        first_sync_s = person["during_first_index_in_batches"]["seconds"]
+        _forget_index(engine)
+        with _window(probe, person, "during_first_index_in_one_transaction_as_before"):
+            sync(engine, force=True, batch=CONVERSATIONS * 2)
+        figures = _pages(engine, database_url)
+        # Retention: about a quarter of the conversations are 45 to 60 days old, another
+        # quarter 30 to 45: each quarter is purged once, in batches and in one transaction.
+        with _window(probe, person, "during_purge_in_batches"):
+            purged = len(purge_expired(engine, days=45))
+        with _window(probe, person, "during_purge_in_one_transaction_as_before"):
+            purged_before = len(purge_expired(engine, days=30, batch=CONVERSATIONS * 2))
+    finally:
+        probe.stop()
+    engine.dispose()
+    return {
+        "conversations": CONVERSATIONS,
+        "event_rows": rows,
+        "write_rows_s": round(write_s, 1),
+        "first_index_sync_s": first_sync_s,
+        **figures,
+        "purged_in_batches": purged,
+        "purged_in_one_transaction": purged_before,
+        "person_message_store_ms": person,
+    }
 
+
+def _pages(engine: sa.engine.Engine, database_url: str) -> dict[str, object]:
+    """The queue and transcript pages through the whole Flask app."""
     config = ConsoleConfig(
         database_url=database_url,
         host="127.0.0.1",
@@ -120,13 +234,9 @@ def measure(database_url: str) -> dict[str, object]:
         new = held.table_rows("bench-00042", time.time(), first=starts[1], stop=starts[2])
         with engine.begin() as connection:
             insert_rows(connection, new)
-            sync(connection)
+        sync(engine)
 
-    figures = {
-        "conversations": CONVERSATIONS,
-        "event_rows": rows,
-        "write_rows_s": round(write_s, 1),
-        "first_index_sync_s": round(first_sync_s, 2),
+    return {
         "sync_after_one_new_message": _timed(one_new_message),
         "queue_page_1": _timed(lambda: _get(client, "/queue")),
         "queue_page_100": _timed(lambda: _get(client, "/queue?page=100")),
@@ -140,8 +250,6 @@ def measure(database_url: str) -> dict[str, object]:
         "queue_text_search_common": _timed(lambda: _get(client, f"/queue?text={COMMON_WORD}"), 5),
         "transcript_page": _timed(lambda: _get(client, "/conversations/bench-00042")),
     }
-    engine.dispose()
-    return figures
 
 
 def _postgres_url() -> str | None:

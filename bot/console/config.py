@@ -12,6 +12,7 @@ from dotenv import dotenv_values
 from bot.settings import ENV_EXAMPLE_FILE, ENV_FILE, PROJECT_ROOT, load_settings
 
 SECRET_KEY_FILE = PROJECT_ROOT / "var" / "console-secret-key"
+AUDIT_KEY_FILE = PROJECT_ROOT / "var" / "console-audit-key"
 DEFAULT_RETENTION_DAYS = 90
 
 
@@ -50,17 +51,37 @@ def _env(name: str, default: str) -> str:
     return value if value else default
 
 
-def secret_key(path: Path = SECRET_KEY_FILE) -> str:
-    """CONSOLE_SECRET_KEY, else a random key kept in var/ (created once, mode 0600)."""
-    explicit = os.environ.get("CONSOLE_SECRET_KEY")
+def _kept_key(variable: str, path: Path) -> str:
+    """The environment variable, else a random key kept in var/ (created once, mode 0600)."""
+    explicit = os.environ.get(variable)
     if explicit:
         return explicit
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it just now
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
+
+
+def secret_key(path: Path = SECRET_KEY_FILE) -> str:
+    """CONSOLE_SECRET_KEY (sessions' cookies), else a random key kept in var/."""
+    return _kept_key("CONSOLE_SECRET_KEY", path)
+
+
+def audit_key(path: Path = AUDIT_KEY_FILE) -> bytes:
+    """CONSOLE_AUDIT_KEY (environment or `.env`), else a random key kept in var/.
+
+    It seals the access log's chain. Kept outside the database, so someone who can only
+    write to the database cannot recompute the chain after changing a row. Keep it as long
+    as the log (back it up with `.env`): without it the log cannot be verified.
+    """
+    configured = _env("CONSOLE_AUDIT_KEY", "")
+    return (configured or _kept_key("CONSOLE_AUDIT_KEY", path)).encode("utf-8")
 
 
 def load_config() -> ConsoleConfig:

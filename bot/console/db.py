@@ -25,6 +25,9 @@ def make_engine(url: str) -> Engine:
         def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            # As the bot sets it (bot/ops/rasa_server.py): the console's reads never make
+            # Rasa's writes wait, whichever of the two opened the file first.
+            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
         return engine

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.console.db import utcnow
+from bot.console.index import lock_conversations
 from bot.console.tables import FOLLOW_UP_STATUSES, follow_up_changes, follow_ups, notes
+from bot.conversations.events import events, table_exists
 
 MAX_NOTE_CHARS = 5000
 MAX_FIELD_CHARS = 255
@@ -51,6 +53,36 @@ class Note:
     text: str
 
 
+# Fields a caseworker types freely: the access log says that they changed, never what to.
+FREE_TEXT_FIELDS = frozenset({"referral"})
+
+
+def audit_detail(change: Change) -> str:
+    """What the access log keeps of one change (no free text: it is not erased with the case)."""
+    if change.field in FREE_TEXT_FIELDS:
+        if change.old_value is None:
+            return f"{change.field} set"
+        return f"{change.field} removed" if change.new_value is None else f"{change.field} changed"
+    return f"{change.field}: {change.old_value or '-'} -> {change.new_value or '-'}"
+
+
+def _lock_stored(connection: Connection, sender_id: str) -> None:
+    """Take the index's lock, then refuse a conversation that is not (or no longer) stored.
+
+    Under that lock an erasure cannot commit between this check and the write that follows,
+    so nothing a caseworker types outlives the conversation it is about.
+    """
+    lock_conversations(connection)
+    stored = (
+        table_exists(connection)
+        and connection.execute(
+            sa.select(events.c.id).where(events.c.sender_id == sender_id).limit(1)
+        ).first()
+    )
+    if not stored:
+        raise FollowUpError("This conversation is no longer stored: it was erased.")
+
+
 def get_follow_up(connection: Connection, sender_id: str) -> FollowUp:
     """The conversation's follow-up (a fresh `new` one when nobody acted yet)."""
     row = connection.execute(
@@ -76,6 +108,7 @@ def update_follow_up(
         raise FollowUpError(f"The referral can have at most {MAX_FIELD_CHARS} characters.")
     if status == "referred" and not referral:
         raise FollowUpError("Say to which organisation the person was referred.")
+    _lock_stored(connection, sender_id)
     current = get_follow_up(connection, sender_id)
     now = utcnow()
     wanted = {"status": status, "assignee": assignee, "referral": referral or None}
@@ -117,6 +150,7 @@ def add_note(connection: Connection, sender_id: str, by: str, text: str) -> Note
         raise FollowUpError("The note is empty.")
     if len(text) > MAX_NOTE_CHARS:
         raise FollowUpError(f"A note can have at most {MAX_NOTE_CHARS} characters.")
+    _lock_stored(connection, sender_id)
     note = Note(utcnow(), by, text)
     connection.execute(sa.insert(notes).values(sender_id=sender_id, at=note.at, by=by, text=text))
     return note

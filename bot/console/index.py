@@ -2,31 +2,28 @@
 
 Rasa's `events` table has one row per event and an index on `sender_id` only, so sorting
 10,000 conversations by risk on every page load would mean reading every event. Instead
-each sync reads only the events added since the last one, recomputes the summary of each
-conversation they belong to (from all its events, so a sync can run twice safely) and
-drops the conversations erased since (`lantern_erasures`). The index holds labels and times,
-never message text.
+each sync reads only the events added since the last one and recomputes the summary of each
+conversation they belong to (from all its events, so a sync can run twice safely), in short
+transactions of a few hundred conversations so that the bot can store a person's message in
+between. The index holds labels and times, never message text. An erasure removes the
+conversation's row itself (the console's trigger on `lantern_erasures`); a sync only
+re-reads what changed around it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from bot.console.db import utcnow
-from bot.console.tables import (
-    conversations,
-    follow_up_changes,
-    follow_ups,
-    index_state,
-    notes,
-    reviews,
-)
+from bot.console.tables import conversations, index_state
 from bot.conversations.erasure import ERASURES_TABLE, erasures
 from bot.conversations.events import StoredEvent, events, from_row, table_exists
 from bot.conversations.summary import ConversationSummary, summarise
@@ -37,7 +34,13 @@ from bot.conversations.summary import ConversationSummary, summarise
 REPLAY_WINDOW = {"postgresql": 200}
 # With nothing new, a sync writes nothing, except this often (to re-read that window).
 RESYNC_EVERY = dt.timedelta(seconds=30)
-CHUNK = 400
+CHUNK = 400  # conversations per IN (...) query
+# Conversations per transaction: each holds SQLite's write lock for a fraction of a second.
+BATCH = 200
+# SQLite's writers wait by polling (every 100 ms once they have waited a while) and nothing
+# queues them, so a job that starts its next batch at once can take the lock again before a
+# waiting writer looks: between batches it steps aside for longer than one poll.
+PAUSE_BETWEEN_BATCHES_S = {"sqlite": 0.15}
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,23 @@ class SyncResult:
     removed: int
 
 
-def _lock_state(connection: Connection) -> tuple[int, int]:
-    """Take the index's write lock (the first statement writes) and read its position."""
+def lock_conversations(connection: Connection) -> None:
+    """Take the index's lock row; call first in a transaction that writes about a conversation.
+
+    Erasures (the console's trigger on `lantern_erasures`, migration 0003), index batches and
+    staff writes (follow-up, notes, reviews) all take it before they read, so none of them
+    writes a copy of a conversation from what it read before an erasure committed. On SQLite
+    this write also starts the transaction, so the reads that follow see the latest state.
+    """
     connection.execute(
-        sa.update(index_state).where(index_state.c.id == 1).values(synced_at=utcnow())
+        sa.update(index_state)
+        .where(index_state.c.id == 1)
+        .values(synced_at=index_state.c.synced_at)
     )
+
+
+def _position(connection: Connection) -> tuple[int, int]:
+    """The last event id and erasure id the index has seen."""
     row = connection.execute(
         sa.select(index_state.c.last_event_id, index_state.c.last_erasure_id).where(
             index_state.c.id == 1
@@ -102,7 +117,7 @@ def _row(summary: ConversationSummary) -> dict[str, object]:
     }
 
 
-def _refresh(connection: Connection, senders: Iterable[str]) -> tuple[int, int]:
+def refresh(connection: Connection, senders: Iterable[str]) -> tuple[int, int]:
     """Recompute these conversations' rows; remove those that have no events left."""
     wanted = sorted(set(senders))
     if not wanted:
@@ -147,12 +162,6 @@ def _reconcile(connection: Connection) -> tuple[set[str], int]:
     return changed | (set(indexed) - set(stored)), max(stored.values(), default=0)
 
 
-def forget_staff_records(connection: Connection, sender_id: str) -> None:
-    """Delete what staff wrote about an erased conversation: follow-up, notes, reviews."""
-    for table in (follow_ups, follow_up_changes, notes, reviews):
-        connection.execute(sa.delete(table).where(table.c.sender_id == sender_id))
-
-
 def _has_news(connection: Connection) -> bool:
     """True when events or erasures arrived since the last sync (or it is time to re-read)."""
     state = connection.execute(sa.select(index_state).where(index_state.c.id == 1)).one()
@@ -169,19 +178,29 @@ def _has_news(connection: Connection) -> bool:
     return False
 
 
-def sync(connection: Connection, force: bool = False) -> SyncResult:
-    """Bring the index up to date (call inside a transaction; it serialises concurrent syncs).
+def let_writers_in(engine: Engine) -> None:
+    """Between two batches of a long job: give writers waiting for SQLite's lock their turn."""
+    time.sleep(PAUSE_BETWEEN_BATCHES_S.get(engine.dialect.name, 0.0))
 
-    When nothing arrived since the last sync it only reads, so page loads stay cheap.
-    """
-    if not force and not _has_news(connection):
-        return SyncResult(0, 0)
-    last_event_id, last_erasure_id = _lock_state(connection)
+
+@dataclass(frozen=True)
+class _Plan:
+    """What one sync has to do: the conversations to recompute and the position after it."""
+
+    senders: list[str]
+    newest_event: int
+    newest_erasure: int
+
+
+def _plan(connection: Connection) -> _Plan | None:
+    """Read (without writing) which conversations changed since the last sync."""
     if not table_exists(connection):
-        return SyncResult(0, 0)
+        return None
+    last_event_id, last_erasure_id = _position(connection)
+    window = REPLAY_WINDOW.get(connection.dialect.name, 0)
     recent = connection.execute(
         sa.select(events.c.sender_id, sa.func.max(events.c.id))
-        .where(events.c.id > max(last_event_id - REPLAY_WINDOW.get(connection.dialect.name, 0), 0))
+        .where(events.c.id > max(last_event_id - window, 0))
         .group_by(events.c.sender_id)
     ).all()
     senders = {str(sender) for sender, _ in recent}
@@ -191,17 +210,43 @@ def sync(connection: Connection, force: bool = False) -> SyncResult:
         erased = connection.execute(
             sa.select(erasures.c.id, erasures.c.sender_id).where(erasures.c.id > last_erasure_id)
         ).all()
-        for erasure_id, sender_id in erased:
-            senders.add(str(sender_id))
-            forget_staff_records(connection, str(sender_id))
-            newest_erasure = max(newest_erasure, int(erasure_id))
+        senders |= {str(sender_id) for _, sender_id in erased}
+        newest_erasure = max([last_erasure_id, *(int(erasure_id) for erasure_id, _ in erased)])
         if erased:
             changed, newest_event = _reconcile(connection)
             senders |= changed
-    updated, removed = _refresh(connection, senders)
-    connection.execute(
-        sa.update(index_state)
-        .where(index_state.c.id == 1)
-        .values(last_event_id=newest_event, last_erasure_id=newest_erasure)
-    )
-    return SyncResult(updated, removed)
+    return _Plan(sorted(senders), newest_event, newest_erasure)
+
+
+# One sync at a time per process (the console's threads); syncs in other processes are safe
+# too, only wasteful, because every batch recomputes its conversations from their events.
+_SYNCING = threading.Lock()
+
+
+def sync(engine: Engine, force: bool = False, batch: int = BATCH) -> SyncResult:
+    """Bring the index up to date in short transactions of `batch` conversations each.
+
+    A person's message waits for at most one batch (SQLite has one writer at a time, and
+    Rasa gives up after 5 s), never for the whole first index of thousands of conversations.
+    When nothing arrived since the last sync it only reads, so page loads stay cheap.
+    """
+    with _SYNCING:
+        with engine.connect() as connection:
+            if not force and not _has_news(connection):
+                return SyncResult(0, 0)
+            plan = _plan(connection)
+        updated = removed = 0
+        if plan is not None:
+            for start in range(0, len(plan.senders), batch):
+                if start:
+                    let_writers_in(engine)
+                with engine.begin() as connection:
+                    lock_conversations(connection)
+                    done, gone = refresh(connection, plan.senders[start : start + batch])
+                updated, removed = updated + done, removed + gone
+        with engine.begin() as connection:
+            values: dict[str, object] = {"synced_at": utcnow()}
+            if plan is not None:
+                values.update(last_event_id=plan.newest_event, last_erasure_id=plan.newest_erasure)
+            connection.execute(sa.update(index_state).where(index_state.c.id == 1).values(**values))
+        return SyncResult(updated, removed)

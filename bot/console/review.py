@@ -17,6 +17,7 @@ import yaml
 from sqlalchemy.engine import Connection
 
 from bot.console.db import utcnow
+from bot.console.index import lock_conversations
 from bot.console.tables import reviews
 from bot.contract import FLAG_IDS, STAGES
 from bot.conversations.events import events, from_row, table_exists
@@ -144,6 +145,7 @@ def record_review(
     The text stored is the redacted message, or the trainer's edit of it (to take out what
     redaction missed), itself redacted again.
     """
+    lock_conversations(connection)  # no erasure commits between this read and the insert
     candidate = _candidate_by_id(connection, event_id)
     if candidate is None:
         raise ReviewError("This message is no longer stored (it may have been erased).")
@@ -223,8 +225,3 @@ def export_reviews(connection: Connection, data_dir: Path) -> ExportResult:
             .values(exported_at=now, export_note=note[:500])
         )
     return result
-
-
-def forget_reviews(connection: Connection, sender_id: str) -> None:
-    """Delete the reviews of an erased conversation."""
-    connection.execute(sa.delete(reviews).where(reviews.c.sender_id == sender_id))

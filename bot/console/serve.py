@@ -24,8 +24,7 @@ def _retention_loop(config: ConsoleConfig, stop: threading.Event) -> None:
     wait = FIRST_RETENTION_AFTER_S
     while not stop.wait(wait):
         try:
-            with engine.begin() as connection:
-                erased = purge_expired(connection, config.retention_days)
+            erased = purge_expired(engine, config.retention_days)
             log.info("retention: %d conversation(s) erased", len(erased))
         except Exception:  # noqa: BLE001 - the job must keep running; the next day retries
             log.exception("retention job failed")
@@ -36,8 +35,7 @@ def run(config: ConsoleConfig, threads: int = 4) -> None:
     """Serve until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(config)
-    with app.extensions["lantern_engine"].begin() as connection:
-        indexed = sync(connection, force=True)  # the first page need not wait for it
+    indexed = sync(app.extensions["lantern_engine"], force=True)  # the first page need not wait
     print(f"lantern console: {indexed.updated} conversation(s) indexed", flush=True)
     stop = threading.Event()
     worker = threading.Thread(target=_retention_loop, args=(config, stop), daemon=True)

@@ -46,6 +46,9 @@ audit_log = sa.Table(
     sa.Column("target", sa.String(255)),
     sa.Column("ip", sa.String(64)),
     sa.Column("detail", sa.String(500)),
+    # The chain (bot.console.auditchain): the previous row's seal and this row's.
+    sa.Column("prev_hash", sa.String(64)),
+    sa.Column("row_hash", sa.String(64)),
 )
 
 conversations = sa.Table(

@@ -2,6 +2,11 @@
 
 The record keeps no content: which conversation id, when, and who asked (the person in the
 chat, an admin in the console, or the retention job). Staff see only that an erasure happened.
+
+Other parts keep their own copies of a conversation (the staff console: index row, follow-up,
+notes, reviews). They do not wait to hear of the erasure: a trigger they own on the erasure
+record deletes their copies when it is inserted, inside the transaction that deleted the
+events (the console's migration 0003). This module never names another part's tables.
 """
 
 from __future__ import annotations
@@ -40,8 +45,9 @@ class Erasure:
 def erase_conversation(connection: Connection, sender_id: str, requested_by: str) -> int:
     """Delete every stored event of `sender_id` and record the erasure; return rows deleted.
 
-    Runs in the caller's transaction (use `engine.begin()`). The erasure is recorded even when
-    nothing was stored, so a request is never lost silently.
+    Runs in the caller's transaction (use `engine.begin()`): when it commits, every copy is
+    gone (the record's triggers delete the other parts' copies). The erasure is recorded even
+    when nothing was stored, so a request is never lost silently.
     """
     if requested_by not in REQUESTERS:
         raise ValueError(f"requested_by must be one of {sorted(REQUESTERS)}")

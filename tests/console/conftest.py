@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import uuid
@@ -21,6 +22,8 @@ from bot.contract import RISK_LEVELS
 from bot.conversations.recorded import load_recorded, write_all
 
 POSTGRES_SERVER = "postgresql://postgres@localhost:5432"
+# The access log's seal key (bot.console.config.audit_key); consoles the tests start inherit it.
+os.environ.setdefault("CONSOLE_AUDIT_KEY", "console-tests-audit-key-" + "k" * 32)
 NOW = time.time()
 HOUR = 3600.0
 DAY = 86400.0

@@ -17,8 +17,7 @@ from tests.console.conftest import HOUR, NOW, RECORDED, final_slots, queue_order
 
 
 def _queue(engine, **filters):
-    with engine.begin() as connection:
-        sync(connection)
+    sync(engine)
     with engine.connect() as connection:
         return query_queue(connection, QueueFilters(**filters))
 
@@ -123,7 +122,7 @@ def test_pagination_keeps_the_order_across_pages(engine):
     with engine.begin() as connection:
         for number in range(7):
             write_recorded(connection, RECORDED["bot-question"], f"c-{number}", NOW - number * 60)
-        sync(connection)
+    sync(engine)
     with engine.connect() as connection:
         first = query_queue(connection, QueueFilters(page=1), page_size=3)
         third = query_queue(connection, QueueFilters(page=3), page_size=3)
@@ -160,10 +159,11 @@ def test_sync_follows_new_messages_and_erasures(engine, seeded):
 
 
 def test_sync_twice_changes_nothing(engine, seeded):
-    with engine.begin() as connection:
-        sync(connection)
+    sync(engine)
+    with engine.connect() as connection:
         first = connection.execute(sa.select(conversations).order_by("sender_id")).all()
-        result = sync(connection)
+    result = sync(engine)
+    with engine.connect() as connection:
         second = connection.execute(sa.select(conversations).order_by("sender_id")).all()
     assert first == second and len(first) == len(RECORDED)
     assert result.removed == 0
@@ -240,8 +240,7 @@ def test_concurrent_syncs_neither_fail_nor_duplicate(engine, seeded):
 
     def run() -> None:
         try:
-            with engine.begin() as connection:
-                sync(connection, force=True)
+            sync(engine, force=True)
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 

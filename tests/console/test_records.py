@@ -143,7 +143,7 @@ def test_retention_erases_old_conversations_without_open_follow_up(engine, seede
     with engine.begin() as connection:
         # the only two silent for more than 4 days; keep the first one's follow-up open
         update_follow_up(connection, old, "ana", "in_progress", None, None)
-        erased = purge_expired(connection, days=4, now=NOW)
+    erased = purge_expired(engine, days=4, now=NOW)
     assert erased == [older]
     with engine.connect() as connection:
         assert conversation_events(connection, older) == []
@@ -154,7 +154,7 @@ def test_retention_erases_old_conversations_without_open_follow_up(engine, seede
     assert entry.target == older and "manila" not in (entry.detail or "")
     with engine.begin() as connection:
         update_follow_up(connection, old, "ana", "closed", None, None)
-        assert purge_expired(connection, days=4, now=NOW) == [old]
+    assert purge_expired(engine, days=4, now=NOW) == [old]
 
 
 def test_admin_erasure_deletes_everything_and_logs_without_content(engine, seeded):

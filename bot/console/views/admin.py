@@ -130,13 +130,30 @@ def audit_log():
     )
 
 
+@blueprint.route("/audit/verify")
+@roles_required(ADMIN)
+def verify_audit_log():
+    """Check the access log's chain and name the first row changed, removed or inserted."""
+    with engine().connect() as connection:
+        check = audit.verify_log(connection)
+    with engine().begin() as connection:
+        audit.record(
+            connection,
+            current_user.username,
+            audit.VERIFY_LOG,
+            ip=client_ip(),
+            detail=audit.describe(check),
+        )
+    return render_template("audit_verify.html", check=check, summary=audit.describe(check))
+
+
 @blueprint.route("/retention", methods=["GET"])
 @roles_required(ADMIN)
 def retention():
     """Retention setting, what it would delete now, erasures done, and the erase form."""
     days = config().retention_days
-    with engine().begin() as connection:
-        sync(connection)
+    sync(engine())
+    with engine().connect() as connection:
         due = len(expired_conversations(connection, days))
         erased = list_erasures(connection, limit=200)
     return render_template(
@@ -154,10 +171,9 @@ def retention():
 def purge():
     """Run the retention job now."""
     if ActionForm().validate_on_submit():
-        with engine().begin() as connection:
-            erased = purge_expired(
-                connection, config().retention_days, actor=f"{current_user.username} (retention)"
-            )
+        erased = purge_expired(
+            engine(), config().retention_days, actor=f"{current_user.username} (retention)"
+        )
         flash(f"{len(erased)} conversation(s) older than the retention period erased.", "info")
     return redirect(url_for("admin.retention"))
 

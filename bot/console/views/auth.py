@@ -8,13 +8,14 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from bot.console import audit
-from bot.console.accounts import AccountError, authenticate, set_password
+from bot.console.accounts import AccountError, authenticate, find_account, set_password
 from bot.console.forms import LoginForm, PasswordForm
 from bot.console.security import ConsoleUser, client_ip, config, engine, limiter
 from bot.console.sessions import close_session, open_session
 
 blueprint = Blueprint("auth", __name__)
 
+UNKNOWN_ACCOUNT = "(no such account)"
 HOME_BY_ROLE = {"caseworker": "cases.queue", "trainer": "inbox.inbox", "admin": "admin.accounts"}
 
 
@@ -45,9 +46,12 @@ def login():
         with engine().begin() as connection:
             account = authenticate(connection, form.username.data, form.password.data)
             if account is None:
+                # The name typed is logged only when it is an account's: a password typed
+                # into the wrong field must not stay in the append-only log.
+                known = find_account(connection, form.username.data)
                 audit.record(
                     connection,
-                    form.username.data.strip().lower(),
+                    known.username if known else UNKNOWN_ACCOUNT,
                     audit.LOGIN_FAILED,
                     ip=client_ip(),
                 )

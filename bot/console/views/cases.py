@@ -10,7 +10,14 @@ from flask_login import current_user
 
 from bot.console import audit
 from bot.console.accounts import all_accounts
-from bot.console.followup import FollowUpError, add_note, get_follow_up, history, update_follow_up
+from bot.console.followup import (
+    FollowUpError,
+    add_note,
+    audit_detail,
+    get_follow_up,
+    history,
+    update_follow_up,
+)
 from bot.console.forms import FollowUpForm, NoteForm, QueueFilterForm
 from bot.console.index import sync
 from bot.console.queue import QueueFilters, countries_in_queue, level_counts, query_queue
@@ -61,8 +68,7 @@ def _filters(form: QueueFilterForm) -> QueueFilters:
 @roles_required(CASEWORKER)
 def queue():
     """Conversations by risk, then recency; filters in the URL."""
-    with engine().begin() as connection:
-        sync(connection)
+    sync(engine())
     form = QueueFilterForm(request.args)
     with engine().connect() as connection:
         form.country.choices = [("", "any")] + [(c, c) for c in countries_in_queue(connection)]
@@ -184,7 +190,7 @@ def save_follow_up(sender_id: str):
                     audit.FOLLOW_UP_CHANGE,
                     sender_id,
                     client_ip(),
-                    f"{change.field}: {change.old_value or '-'} -> {change.new_value or '-'}",
+                    audit_detail(change),
                 )
     except FollowUpError as error:
         flash(str(error), "error")

@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from bot.console import audit
 from bot.console.forms import ActionForm, ReviewForm
-from bot.console.index import sync
 from bot.console.review import (
     Labels,
     ReviewError,
@@ -35,8 +34,6 @@ def _form(**values) -> ReviewForm:
 @roles_required(TRAINER)
 def inbox():
     """The next message to review, redacted, with the labels the bot gave it."""
-    with engine().begin() as connection:
-        sync(connection)  # drops the reviews of conversations erased since
     with engine().connect() as connection:
         candidate = next_candidate(connection)
         waiting = pending_count(connection)
