@@ -42,6 +42,7 @@ def _turns_from(stored) -> list[Turn]:
                     "about_other": parse["about_other"],
                     "country": parse.get("country"),
                     "home_country": parse.get("home_country"),
+                    "language": parse.get("language"),
                     "replies": [],
                     "dialogue_slots": [],
                 }

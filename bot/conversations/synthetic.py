@@ -49,6 +49,7 @@ class Turn:
     about_other: bool = False
     country: str | None = None
     home_country: str | None = None
+    language: str | None = None
     replies: Sequence[str] = ("Thank you for telling me.",)
     scores: dict[str, float] = field(default_factory=dict)
     # A response a rule says after the screening action (then `replies` come from it).
@@ -76,6 +77,10 @@ class Turn:
             "about_other_score": 0.9 if self.about_other else 0.01,
             "country": self.country,
             "home_country": self.home_country,
+            "high_risk_place": False,
+            "writer_country": None,
+            "others_country": None,
+            "language": self.language,
         }
 
     def labels(self) -> MessageLabels:
