@@ -155,13 +155,13 @@ def test_data_problems_of_a_bad_folder(tmp_path):
         "bad.yml: red flags on intent out_of_scope: lovely beach in sihanoukville, any hotel "
         "tips for a family"
     ]
-    assert [p.split(" ")[:2] for p in problems[
-        "held-out messages copied in the training data (eval/devset.jsonl)"]] == [["d1", "exact"]]
-    assert [p.split(" ")[:2] for p in problems[
-        "held-out messages copied in the training data (eval/dev/victims.jsonl)"]] == [["v1", "exact"]]
-    assert problems["held-out messages copied in the training data (eval/dev/broken.jsonl)"] == [
+    copied = "held-out messages copied in the training data"
+    first_words = {name: [p.split(" ")[:2] for p in found] for name, found in problems.items()}
+    assert first_words[f"{copied} (eval/devset.jsonl)"] == [["d1", "exact"]]
+    assert first_words[f"{copied} (eval/dev/victims.jsonl)"] == [["v1", "exact"]]
+    assert problems[f"{copied} (eval/dev/broken.jsonl)"] == [
         "cannot check: broken.jsonl line 1: not JSON (Unterminated string starting at)"
-    ]  # fmt: skip
+    ]
     assert any("needs 40" in p for p in problems["minimum examples"])
     ok, text = report(problems)
     assert not ok and "FAIL  the same message under conflicting labels: 1" in text
