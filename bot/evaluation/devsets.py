@@ -8,14 +8,25 @@ still scored, without targets.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.contract import FLAG_IDS, STAGES
 from bot.settings import PROJECT_ROOT
 
 SEVEN_LANGUAGES = ("vi", "id", "tl", "th", "my", "km", "zh")
+# Every item carries the contract's labels; the dev sets of issue 12 add where it came from.
+REQUIRED_KEYS = frozenset({"id", "text", "flags", "urgent", "stage", "about_other", "country"})
+OPTIONAL_KEYS = frozenset(
+    {"home_country", "language", "source", "source_note", "origin", "ad_kind"}
+)
+AD_KINDS = ("legit", "scam")
+ORIGINS = ("quoted", "composed", "paraphrased")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_LANGUAGE = re.compile(r"[a-z]{2}")
 
 
 @dataclass(frozen=True)
@@ -154,3 +165,53 @@ def as_info(record: Mapping[str, Any]) -> DevSetInfo:
     """A DevSetInfo back from its JSON form in a run (name, path, title)."""
     known = {info.name: info for info in KNOWN}
     return known.get(record["name"]) or DevSetInfo(record["name"], record["path"], record["title"])
+
+
+def label_problems(items: Sequence[Mapping[str, Any]]) -> list[str]:
+    """What breaks the contract's labels (or the dev sets' extra keys), one line each."""
+    problems: list[str] = []
+    ids: set[Any] = set()
+    texts: set[str] = set()
+    for n, item in enumerate(items, 1):
+        say = problems.append
+        missing, unknown = REQUIRED_KEYS - set(item), set(item) - REQUIRED_KEYS - OPTIONAL_KEYS
+        if missing or unknown:
+            say(f"item {n}: missing keys {sorted(missing)}, unknown keys {sorted(unknown)}")
+        if item.get("id") in ids:
+            say(f"item {n}: duplicate id {item.get('id')}")
+        ids.add(item.get("id"))
+        text = str(item.get("text") or "").strip().lower()
+        if not text:
+            say(f"item {n}: empty text")
+        elif text in texts:
+            say(f"item {n}: duplicate text")
+        texts.add(text)
+        flags = item.get("flags")
+        if (
+            not isinstance(flags, list)
+            or len(flags) != len(set(flags))
+            or not set(flags) <= set(FLAG_IDS)
+        ):
+            say(f"item {n}: bad flags {flags}")
+        if item.get("stage") not in STAGES:
+            say(f"item {n}: bad stage {item.get('stage')}")
+        for key in ("urgent", "about_other"):
+            if not isinstance(item.get(key), bool):
+                say(f"item {n}: {key} not true/false")
+        for key in ("country", "home_country"):
+            value = item.get(key)
+            if value is not None and not (isinstance(value, str) and _COUNTRY.fullmatch(value)):
+                say(f"item {n}: bad {key} {value}")
+        if item.get("stage") == "none" and (flags or item.get("urgent") or item.get("about_other")):
+            say(f"item {n}: stage none but flags/urgent/about_other set")
+        language = item.get("language")
+        if "language" in item and not (isinstance(language, str) and _LANGUAGE.fullmatch(language)):
+            say(f"item {n}: bad language {language} (ISO 639-1, two lower-case letters)")
+        if "ad_kind" in item and item["ad_kind"] not in AD_KINDS:
+            say(f"item {n}: bad ad_kind {item['ad_kind']}")
+        if "origin" in item and item["origin"] not in ORIGINS:
+            say(f"item {n}: bad origin {item['origin']}")
+        for key in ("source", "source_note"):
+            if key in item and item[key] is not None and not isinstance(item[key], str):
+                say(f"item {n}: {key} not text")
+    return problems

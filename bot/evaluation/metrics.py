@@ -141,3 +141,36 @@ def format_table(report: Mapping[str, Any]) -> str:
         f" of {report['harmless_messages']}"
     )
     return "\n".join(lines)
+
+
+def headline_figures(report: Mapping[str, Any]) -> dict[str, float]:
+    """The figures issue 12's targets are written in, from a `score` report."""
+    return {
+        "flag_micro_f1": report["flag_micro"]["f1"],
+        "harmless_flagged_rate": report["harmless_flagged_rate"],
+        "urgent_recall": report["urgent"]["recall"],
+        "urgent_precision": report["urgent"]["precision"],
+    }
+
+
+def ad_figures(
+    gold: Iterable[Mapping[str, Any]], predicted: Iterable[Mapping[str, Any]]
+) -> dict[str, float | int]:
+    """For job ads (items with `ad_kind` "legit" or "scam"): the share of legitimate ads
+    given at least one flag, and the share of scam ads given at least one flag. Empty when
+    no item has an `ad_kind`."""
+    by_id = {p.get("id"): p for p in predicted if "error" not in p}
+    flagged: dict[str, list[bool]] = {"legit": [], "scam": []}
+    for item in gold:
+        kind = item.get("ad_kind")
+        if kind in flagged:
+            flagged[kind].append(bool(by_id.get(item["id"], {}).get("flags")))
+    if not flagged["legit"] and not flagged["scam"]:
+        return {}
+    legit, scam = flagged["legit"], flagged["scam"]
+    return {
+        "legit_ads": len(legit),
+        "legit_ads_flagged_rate": round(sum(legit) / len(legit), 3) if legit else 0.0,
+        "scam_ads": len(scam),
+        "scam_ads_flagged_rate": round(sum(scam) / len(scam), 3) if scam else 0.0,
+    }
