@@ -87,6 +87,7 @@ def score(
         "flag_micro": micro.as_dict(),
         "flag_macro_f1": round(macro_f1, 3),
         "urgent": urgent.as_dict(),
+        "urgent_said": urgent.tp + urgent.fp,
         "about_other": about_other.as_dict(),
         "stage_accuracy": round(stage_right / total, 3) if total else 0.0,
         "stage": multiclass(stage_gold, stage_guess),
@@ -143,13 +144,16 @@ def format_table(report: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def headline_figures(report: Mapping[str, Any]) -> dict[str, float]:
-    """The figures issue 12's targets are written in, from a `score` report."""
+def headline_figures(report: Mapping[str, Any]) -> dict[str, float | None]:
+    """The figures issue 12's targets are written in, from a `score` report; None where
+    there is nothing to measure (no harmless message, no urgent message, none said urgent)."""
     return {
         "flag_micro_f1": report["flag_micro"]["f1"],
-        "harmless_flagged_rate": report["harmless_flagged_rate"],
-        "urgent_recall": report["urgent"]["recall"],
-        "urgent_precision": report["urgent"]["precision"],
+        "harmless_flagged_rate": report["harmless_flagged_rate"]
+        if report["harmless_messages"]
+        else None,
+        "urgent_recall": report["urgent"]["recall"] if report["urgent"]["support"] else None,
+        "urgent_precision": report["urgent"]["precision"] if report.get("urgent_said", 1) else None,
     }
 
 

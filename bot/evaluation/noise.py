@@ -42,8 +42,12 @@ Counts = dict[str, np.ndarray]  # per-message 0/1 arrays: tp, fp, fn (or hit, of
 
 
 def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+    """F1 = 2tp / (2tp + fp + fn); undefined (NaN, left out of the spread) for a bootstrap
+    sample that drew no message with the flag and none given it."""
     denominator = 2 * tp + fp + fn
-    return np.divide(2 * tp, denominator, out=np.zeros_like(denominator), where=denominator > 0)
+    return np.divide(
+        2 * tp, denominator, out=np.full_like(denominator, np.nan), where=denominator > 0
+    )
 
 
 def _share(hit: np.ndarray, of: np.ndarray) -> np.ndarray:
@@ -53,8 +57,8 @@ def _share(hit: np.ndarray, of: np.ndarray) -> np.ndarray:
 def _f1_drop(tp: float, fp: float, fn: float) -> float:
     """What F1 loses when one more of its messages goes wrong (a hit becomes a miss)."""
     now = float(_f1(np.array(tp), np.array(fp), np.array(fn)))
-    if tp < 1:
-        return now
+    if tp < 1 or np.isnan(now):
+        return 0.0
     return now - float(_f1(np.array(tp - 1.0), np.array(fp), np.array(fn + 1.0)))
 
 

@@ -55,8 +55,9 @@ def score_dev_set(
     record["baseline_figures"] = (baseline or {}).get("figures")
     record["baseline_guarded"] = (baseline or {}).get("guarded")
     texts = {str(item["id"]): item["text"] for item in items}
+    comparable_baseline = baseline if baseline and "summary" in baseline else None
     record["comparison"] = compare(
-        {"summary": record["summary"], "wrong": record["wrong"]}, baseline, texts
+        {"summary": record["summary"], "wrong": record["wrong"]}, comparable_baseline, texts
     )
     gold = {str(item["id"]): item for item in items}
     guesses = {str(guess["id"]): guess for guess in lantern}

@@ -157,9 +157,11 @@ def _languages(languages: Mapping[str, Any]) -> str:
         row = [f"<td>{_e(language)}</td>", _num(entry["messages"])]
         for name in names:
             target = targets.get(name)
-            css = "" if not target else (" met" if target["met"] else " miss")
+            css = {True: " met", False: " miss"}.get(target["met"], "") if target else ""
             mark = f" ({target['target']})" if target else ""
-            row.append(f"<td class='n{css}'>{entry['figures'][name]:.3f}{_e(mark)}</td>")
+            value = entry["figures"][name]
+            shown = "-" if value is None else f"{value:.3f}"
+            row.append(f"<td class='n{css}'>{shown}{_e(mark)}</td>")
         rows.append(row)
     flags = [
         [f"<td>{_e(flag)}</td>"]
