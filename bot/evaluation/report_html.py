@@ -68,13 +68,18 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def _intro(run: Mapping[str, Any]) -> str:
     devset = run.get("devset") or {}
+    sets = (
+        ", ".join(f"{r['path']} ({r['messages']})" for r in run.get("dev_sets") or [])
+        or "the contract set only"
+    )
     lantern = run["lantern"]["scores"]
     keyword = run["keyword"]["scores"]
     return (
         "<div class='box'>"
         f"<p>Run of {_e(run.get('generated_at'))}, model <code>{_e(run.get('model'))}</code>. "
-        f"Held-out messages: <code>{_e(devset.get('path'))}</code> "
-        f"({_e(devset.get('messages'))} messages written apart from the training data).</p>"
+        f"Dev sets: {_e(sets)}. On the contract English set, <code>{_e(devset.get('path'))}"
+        f"</code> ({_e(devset.get('messages'))} messages written apart from the training data "
+        "but with it in mind, so it overstates):</p>"
         f"<p>Red flags, micro F1: <b>{lantern['flag_micro']['f1']:.2f}</b> "
         f"(keyword floor {keyword['flag_micro']['f1']:.2f}); "
         f"harmless messages given a flag or urgent: <b>{lantern['harmless_flagged_rate']:.0%}</b> "
