@@ -20,11 +20,19 @@ TRAINING = [
         ScreeningTargets(("threats_or_violence",), stage="in_situ", urgent=True),
         "code_mixed.yml",
     ),
-    Example("who won the football last night? thailand vs vietnam", "out_of_scope",
-            ScreeningTargets((), stage="none"), "harmless.yml"),  # fmt: skip
+    Example(
+        "who won the football last night? thailand vs vietnam",
+        "out_of_scope",
+        ScreeningTargets((), stage="none"),
+        "harmless.yml",
+    ),  # fmt: skip
     Example("hi", "greet", ScreeningTargets((), stage="none"), "dialogue.yml"),
-    Example("they took passport", "describe_situation",
-            ScreeningTargets(("documents_confiscated",), stage="in_situ"), "x.yml"),  # fmt: skip
+    Example(
+        "they took passport",
+        "describe_situation",
+        ScreeningTargets(("documents_confiscated",), stage="in_situ"),
+        "x.yml",
+    ),  # fmt: skip
 ]
 
 
@@ -36,14 +44,21 @@ def item(text, flags=("documents_confiscated",), urgent=False, id_="d1"):
     ("text", "kind"),
     [
         # an exact copy, with other case, punctuation and an emoji
-        ("They took my passport when we arrived at the compound, and locked us in the "
-         "building!! 😭", "exact"),  # fmt: skip
+        (
+            "They took my passport when we arrived at the compound, and locked us in the "
+            "building!! 😭",
+            "exact",
+        ),  # fmt: skip
         # one word changed
-        ("they took my passport when we arrived at the office and locked us in the building",
-         "near"),  # fmt: skip
+        (
+            "they took my passport when we arrived at the office and locked us in the building",
+            "near",
+        ),  # fmt: skip
         # one word dropped, a typo
-        ("they took my pasport when we arrived at compound and locked us in the building",
-         "near"),  # fmt: skip
+        (
+            "they took my pasport when we arrived at compound and locked us in the building",
+            "near",
+        ),  # fmt: skip
         # the same words in another order
         ("hindi ko na kaya dito, gusto ko na mamatay, araw araw sinasaktan kami", "reordered"),
         # a clause dropped
