@@ -8,11 +8,9 @@ from bot.evaluation.compare import (
     describe_wrong,
     format_comparison,
     outcomes,
-    strict_failures,
     wrong_labels,
 )
 from bot.evaluation.metrics import multiclass
-from bot.ops.evaluate import strict_verdict
 
 
 def scores(f1: float, support: int = 10) -> dict:
@@ -92,37 +90,12 @@ def test_a_new_flag_has_no_before_value():
     result = compare(run({}, {}), baseline)
     row = next(r for r in result["labels"] if r["label"] == "sexual_violence")
     assert row["change"] == "new" and row["delta"] is None
-    assert strict_failures(result) == []
 
 
 def test_without_a_baseline_nothing_is_compared():
     result = compare(run({}, {"d1": ["stage"]}), None)
     assert result["has_baseline"] is False and result["flipped"] == []
     assert "make eval-accept" in format_comparison(result)
-    assert strict_verdict(result, {"STRICT": "1"}) == (0, "")
-
-
-@pytest.mark.parametrize(
-    ("before", "after", "environ", "code"),
-    [
-        (0.80, 0.74, {"STRICT": "1"}, 1),  # fell by 0.06 > 0.05
-        (0.80, 0.75, {"STRICT": "1"}, 0),  # fell by exactly the margin
-        (0.80, 0.74, {}, 0),  # never fails without STRICT=1
-        (0.80, 0.74, {"STRICT": "1", "EVAL_MARGIN": "0.1"}, 0),
-        (0.80, 0.60, {"STRICT": "1", "EVAL_MARGIN": "0.1"}, 1),
-    ],
-)
-def test_strict_fails_only_when_asked_and_a_flag_fell_past_the_margin(before, after, environ, code):
-    comparison = compare(run({"urgent": after}, {}), run({"urgent": before}, {}))
-    verdict, message = strict_verdict(comparison, environ)
-    assert verdict == code
-    if after < before - 0.05 - 1e-9 and "EVAL_MARGIN" not in environ:
-        assert "urgent: F1 0.800 -> 0.740" in message
-
-
-def test_overall_figures_never_fail_strict_mode():
-    comparison = compare(run({}, {}, stage_accuracy=0.5, flag_micro_f1=0.1), run({}, {}))
-    assert strict_verdict(comparison, {"STRICT": "1"})[0] == 0
 
 
 def test_multiclass_counts_confusion_and_per_label_scores():

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from bot.evaluation.data_checks import (
     below_minimums,
-    devset_leaks,
     duplicate_pairs,
     inconsistent_labels,
     label_conflicts,
@@ -77,19 +76,6 @@ def test_minimums_say_what_is_short():
     assert "0 harmless screening examples, needs 1" in problems
 
 
-def test_held_out_messages_must_not_stand_in_the_training_data():
-    training = [
-        example("my mom took my phone because my grades are bad lol", "out_of_scope", stage="none"),
-        example("hi", "greet", stage="none"),
-    ]
-    held_out = [
-        "my mom took my phone because my grades are bad 😭",
-        "hi",
-        "the agency kept my passport for the visa process",
-    ]
-    assert devset_leaks(training, held_out) == [(held_out[0], training[0].text)]
-
-
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -155,6 +141,13 @@ def test_data_problems_of_a_bad_folder(tmp_path):
         tmp_path / "eval" / "devset.jsonl",
         '{"id": "d1", "text": "lovely beach in sihanoukville, any hotel tips for a family?"}\n',
     )
+    write(
+        tmp_path / "eval" / "dev" / "victims.jsonl",
+        '{"id": "v1", "text": "The guards beat the new guy, because he missed the target",'
+        ' "flags": ["threats_or_violence"], "urgent": false}\n'
+        '{"id": "v2", "text": "my passport is with the boss and i cannot leave", "flags": []}\n',
+    )
+    write(tmp_path / "eval" / "dev" / "broken.jsonl", '{"id": "b1", "text": "cut off\n')
     problems = data_problems(tmp_path)
     assert len(problems["the same message under conflicting labels"]) == 1
     assert not problems["exact or near duplicates (ratio >= 95)"]  # reported as a conflict
@@ -162,7 +155,13 @@ def test_data_problems_of_a_bad_folder(tmp_path):
         "bad.yml: red flags on intent out_of_scope: lovely beach in sihanoukville, any hotel "
         "tips for a family"
     ]
-    assert len(problems["held-out messages in the training data"]) == 1
+    copied = "held-out messages copied in the training data"
+    first_words = {name: [p.split(" ")[:2] for p in found] for name, found in problems.items()}
+    assert first_words[f"{copied} (eval/devset.jsonl)"] == [["d1", "exact"]]
+    assert first_words[f"{copied} (eval/dev/victims.jsonl)"] == [["v1", "exact"]]
+    assert problems[f"{copied} (eval/dev/broken.jsonl)"] == [
+        "cannot check: broken.jsonl line 1: not JSON (Unterminated string starting at)"
+    ]
     assert any("needs 40" in p for p in problems["minimum examples"])
     ok, text = report(problems)
     assert not ok and "FAIL  the same message under conflicting labels: 1" in text

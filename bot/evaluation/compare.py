@@ -1,6 +1,6 @@
 """Did it get better? A run's scores against the accepted baseline (`eval/baseline.json`):
-what rose and what fell, per flag, which messages flipped from right to wrong (and back),
-and whether `STRICT=1` must fail the run.
+what rose and what fell, per flag, and which messages flipped from right to wrong (and
+back). What `STRICT=1` refuses is decided in `bot/evaluation/noise.py`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from bot.contract import FLAG_IDS
 
 # The binary labels scored per message: the red flags, then urgent and about_other.
 BINARY_LABELS: tuple[str, ...] = (*FLAG_IDS, "urgent", "about_other")
-# STRICT=1 fails a run when one of BINARY_LABELS lost more F1 than this.
-DEFAULT_MARGIN = 0.05
 # What the overall figures are, in words.
 OVERALL_NAMES = {
     "flag_micro_f1": "red flags, micro F1",
@@ -167,17 +165,6 @@ def _flips(
         if newly:
             flips.append({"id": message_id, "text": texts.get(message_id, ""), "labels": newly})
     return flips
-
-
-def strict_failures(comparison: Mapping[str, Any], margin: float = DEFAULT_MARGIN) -> list[str]:
-    """The labels whose F1 fell by more than `margin` (what fails `STRICT=1 make eval`)."""
-    return [
-        f"{row['label']}: F1 {row['before']:.3f} -> {row['after']:.3f}"
-        for row in comparison.get("labels", [])
-        if row["label"] in BINARY_LABELS
-        and row["delta"] is not None
-        and row["delta"] < -margin - 1e-9
-    ]
 
 
 def baseline_from_run(run: Mapping[str, Any], accepted_at: str) -> dict[str, Any]:

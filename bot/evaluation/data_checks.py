@@ -1,4 +1,5 @@
-"""Checks of the training data a reviewer relies on: minimum counts and no duplicates."""
+"""Checks of the training data a reviewer relies on: minimum counts and no duplicates.
+(Copies of held-out messages are found by bot/evaluation/overlap.py.)"""
 
 from __future__ import annotations
 
@@ -21,8 +22,6 @@ MIN_NEGATIVE_EXAMPLES = 300
 # Two texts this similar (rapidfuzz ratio on normalised text, 0-100) count as near
 # duplicates: one word changed in a short sentence, or a swapped number.
 NEAR_DUPLICATE_RATIO = 95.0
-# Held-out messages shorter than this may stand in the training data too.
-LEAK_MIN_WORDS = 6
 SCREENING_INTENTS = {"describe_offer", "describe_situation", "describe_exit", "out_of_scope"}
 
 
@@ -130,19 +129,3 @@ def below_minimums(
     if summary.negatives < negatives:
         problems.append(f"{summary.negatives} harmless screening examples, needs {negatives}")
     return problems
-
-
-def devset_leaks(examples: Sequence[Example], devset_texts: Sequence[str]) -> list[tuple[str, str]]:
-    """Held-out messages that also stand, exactly or nearly, in the training data (they
-    would make `make eval` look better than the bot is). Messages of fewer than
-    `LEAK_MIN_WORDS` words ("hi", "are you a robot?") are said the same way everywhere
-    and are not counted."""
-    training = [normalise(e.text) for e in examples]
-    leaks = []
-    for text in devset_texts:
-        if len(normalise(text).split()) < LEAK_MIN_WORDS:
-            continue
-        match = near_duplicate_of(text, training)
-        if match:
-            leaks.append((text, examples[match[0]].text))
-    return leaks

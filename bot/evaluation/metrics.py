@@ -87,6 +87,7 @@ def score(
         "flag_micro": micro.as_dict(),
         "flag_macro_f1": round(macro_f1, 3),
         "urgent": urgent.as_dict(),
+        "urgent_said": urgent.tp + urgent.fp,
         "about_other": about_other.as_dict(),
         "stage_accuracy": round(stage_right / total, 3) if total else 0.0,
         "stage": multiclass(stage_gold, stage_guess),
@@ -141,3 +142,39 @@ def format_table(report: Mapping[str, Any]) -> str:
         f" of {report['harmless_messages']}"
     )
     return "\n".join(lines)
+
+
+def headline_figures(report: Mapping[str, Any]) -> dict[str, float | None]:
+    """The figures issue 12's targets are written in, from a `score` report; None where
+    there is nothing to measure (no harmless message, no urgent message, none said urgent)."""
+    return {
+        "flag_micro_f1": report["flag_micro"]["f1"],
+        "harmless_flagged_rate": report["harmless_flagged_rate"]
+        if report["harmless_messages"]
+        else None,
+        "urgent_recall": report["urgent"]["recall"] if report["urgent"]["support"] else None,
+        "urgent_precision": report["urgent"]["precision"] if report.get("urgent_said", 1) else None,
+    }
+
+
+def ad_figures(
+    gold: Iterable[Mapping[str, Any]], predicted: Iterable[Mapping[str, Any]]
+) -> dict[str, float | int]:
+    """For job ads (items with `ad_kind` "legit" or "scam"): the share of legitimate ads
+    given at least one flag, and the share of scam ads given at least one flag. Empty when
+    no item has an `ad_kind`."""
+    by_id = {p.get("id"): p for p in predicted if "error" not in p}
+    flagged: dict[str, list[bool]] = {"legit": [], "scam": []}
+    for item in gold:
+        kind = item.get("ad_kind")
+        if kind in flagged:
+            flagged[kind].append(bool(by_id.get(item["id"], {}).get("flags")))
+    if not flagged["legit"] and not flagged["scam"]:
+        return {}
+    legit, scam = flagged["legit"], flagged["scam"]
+    return {
+        "legit_ads": len(legit),
+        "legit_ads_flagged_rate": round(sum(legit) / len(legit), 3) if legit else 0.0,
+        "scam_ads": len(scam),
+        "scam_ads_flagged_rate": round(sum(scam) / len(scam), 3) if scam else 0.0,
+    }

@@ -9,7 +9,9 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.contract import FLAG_IDS
 from bot.evaluation.compare import BINARY_LABELS, OVERALL_NAMES
+from bot.evaluation.devsets import FIGURE_NAMES
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -17,7 +19,9 @@ h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 8px}
 th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .rose{color:#06722b;font-weight:600}.fell{color:#b00020;font-weight:600}.new{color:#555}
-.note{color:#555;font-size:.92em}.box{background:#f7f7f7;padding:.6em 1em;border-radius:6px}
+.note{color:#555;font-size:.92em}
+.met{color:#06722b}.miss{color:#b00020;font-weight:600}
+.box{background:#f7f7f7;padding:.6em 1em;border-radius:6px}
 img{max-width:100%}
 """
 
@@ -30,6 +34,9 @@ def render(run: Mapping[str, Any]) -> str:
         f"<style>{STYLE}</style></head><body>",
         "<h1>Lantern evaluation</h1>",
         _intro(run),
+        _dev_sets_section(run),
+        "<h2>Contract English set in detail</h2><p class='note'>The sections below are about "
+        "<code>eval/devset.jsonl</code> only, as before the other dev sets existed.</p>",
         _comparison_section(run.get("comparison") or {}),
         _flags_section(run),
         _other_labels_section(run),
@@ -61,13 +68,18 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def _intro(run: Mapping[str, Any]) -> str:
     devset = run.get("devset") or {}
+    sets = (
+        ", ".join(f"{r['path']} ({r['messages']})" for r in run.get("dev_sets") or [])
+        or "the contract set only"
+    )
     lantern = run["lantern"]["scores"]
     keyword = run["keyword"]["scores"]
     return (
         "<div class='box'>"
         f"<p>Run of {_e(run.get('generated_at'))}, model <code>{_e(run.get('model'))}</code>. "
-        f"Held-out messages: <code>{_e(devset.get('path'))}</code> "
-        f"({_e(devset.get('messages'))} messages written apart from the training data).</p>"
+        f"Dev sets: {_e(sets)}. On the contract English set, <code>{_e(devset.get('path'))}"
+        f"</code> ({_e(devset.get('messages'))} messages written apart from the training data "
+        "but with it in mind, so it overstates):</p>"
         f"<p>Red flags, micro F1: <b>{lantern['flag_micro']['f1']:.2f}</b> "
         f"(keyword floor {keyword['flag_micro']['f1']:.2f}); "
         f"harmless messages given a flag or urgent: <b>{lantern['harmless_flagged_rate']:.0%}</b> "
@@ -78,6 +90,118 @@ def _intro(run: Mapping[str, Any]) -> str:
         "messages that had it, how many were found). Support is how many held-out messages "
         "have the label: with a support under 10, one message moves F1 a lot.</p></div>"
     )
+
+
+def _met_cell(row: Mapping[str, Any] | None) -> str:
+    if not row:
+        return "<td></td><td></td>"
+    met = row["met"]
+    word, css = {True: ("met", "met"), False: ("not met", "miss"), None: ("-", "")}[met]
+    return f"<td class='n'>{_e(row['target'])}</td><td class='{css}'>{word}</td>"
+
+
+def _dev_sets_section(run: Mapping[str, Any]) -> str:
+    records = run.get("dev_sets") or []
+    if not records:
+        return ""
+    strict = run.get("strict") or {}
+    out = ["<h2>Each dev set against issue 12's targets</h2>"]
+    if strict.get("failures"):
+        items = "".join(f"<li>{_e(f)}</li>" for f in strict["failures"])
+        out.append(
+            "<p class='miss'>Fell below the accepted baseline by more than their noise "
+            f"(<code>STRICT=1</code> fails):</p><ul>{items}</ul>"
+        )
+    elif strict.get("has_baseline"):
+        out.append(
+            f"<p>No guarded figure fell beyond its noise since the baseline accepted "
+            f"{_e(strict.get('accepted_at'))}.</p>"
+        )
+    for record in records:
+        out.append(_dev_set(record))
+    return "\n".join(out)
+
+
+def _dev_set(record: Mapping[str, Any]) -> str:
+    targets = {row["figure"]: row for row in record["targets"]}
+    before = record.get("baseline_figures") or {}
+    keyword = record["keyword_figures"]
+    rows = [
+        [
+            f"<td>{_e(FIGURE_NAMES[name])}</td>",
+            _num(value, 3),
+            _num(keyword.get(name), 3),
+            _num(before.get(name), 3),
+            _met_cell(targets.get(name)),
+        ]  # fmt: skip
+        for name, value in record["figures"].items()
+        if name in FIGURE_NAMES
+    ]
+    out = [
+        f"<h3>{_e(record['title'])}</h3>",
+        f"<p class='note'><code>{_e(record['path'])}</code>, {record['messages']} messages.</p>",
+        _table(["figure", "Lantern", "keyword floor", "baseline", "target", ""], rows),
+    ]
+    if record.get("languages"):
+        out.append(_languages(record["languages"]))
+    out.append(_set_flags(record))
+    flipped = (record.get("comparison") or {}).get("flipped") or []
+    if flipped:
+        out.append(
+            f"<details><summary>{len(flipped)} messages flipped from right to wrong since the "
+            "baseline</summary>" + _flip_table("", flipped[:100]) + "</details>"
+        )
+    return "\n".join(out)
+
+
+def _languages(languages: Mapping[str, Any]) -> str:
+    names = ("flag_micro_f1", "harmless_flagged_rate", "urgent_recall", "urgent_precision")
+    rows = []
+    for language, entry in languages.items():
+        targets = {row["figure"]: row for row in entry["targets"]}
+        row = [f"<td>{_e(language)}</td>", _num(entry["messages"])]
+        for name in names:
+            target = targets.get(name)
+            css = {True: " met", False: " miss"}.get(target["met"], "") if target else ""
+            mark = f" ({target['target']})" if target else ""
+            value = entry["figures"][name]
+            shown = "-" if value is None else f"{value:.3f}"
+            row.append(f"<td class='n{css}'>{shown}{_e(mark)}</td>")
+        rows.append(row)
+    flags = [
+        [f"<td>{_e(flag)}</td>"]
+        + [_num(entry["scores"]["flags"][flag]["f1"]) for entry in languages.values()]
+        for flag in FLAG_IDS
+    ]
+    return (
+        "<p>Per language (targets in brackets):</p>"
+        + _table(["language", "messages", *(FIGURE_NAMES[n] for n in names)], rows)
+        + "<p>F1 per flag and language:</p>"
+        + _table(["flag", *languages], flags)
+    )
+
+
+def _set_flags(record: Mapping[str, Any]) -> str:
+    scores = record["scores"]
+    guarded = record.get("baseline_guarded") or {}
+    rows = []
+    for label in (*FLAG_IDS, "urgent"):
+        ours = scores["flags"].get(label) or scores.get(label)
+        accepted = guarded.get(f"{label} F1" if label != "urgent" else "urgent recall") or {}
+        rows.append(
+            [
+                f"<td>{_e(label)}</td>",
+                _num(ours["precision"]),
+                _num(ours["recall"]),
+                _num(ours["f1"]),
+                _num(ours["support"]),
+                _num(accepted.get("value")),
+                _num(accepted.get("margin")),
+            ]  # fmt: skip
+        )
+    headers = ["label", "precision", "recall", "F1", "support",
+               "baseline (F1; urgent: recall)", "allowed fall (noise)"]  # fmt: skip
+    return _table(headers, rows)
 
 
 def _comparison_section(comparison: Mapping[str, Any]) -> str:
@@ -127,7 +251,8 @@ def _flip_table(title: str, flips: Sequence[Mapping[str, Any]]) -> str:
         ]
         for f in flips
     ]
-    return f"<h3>{_e(title)} ({len(flips)})</h3>" + _table(["id", "what", "message"], rows)
+    heading = f"<h3>{_e(title)} ({len(flips)})</h3>" if title else ""
+    return heading + _table(["id", "what", "message"], rows)
 
 
 def _flags_section(run: Mapping[str, Any]) -> str:

@@ -2,16 +2,22 @@
 accepted baseline. `make eval-accept` keeps the last run as the new baseline.
 
 What is measured (details in docs/evaluation.md):
-- the screening NLU on `eval/devset.jsonl`, messages written apart from the training data:
-  precision, recall, F1 and support per red flag, `urgent` and `about_other`; stage;
-  false alarms on harmless messages; the same for the keyword floor
-  (`bot/evaluation/keyword_baseline.py`);
+- every dev set one by one (`bot/evaluation/devsets.py`: the contract English set
+  `eval/devset.jsonl` and each `eval/dev/*.jsonl`) next to issue 12's targets: flag micro-F1,
+  harmless messages flagged, `urgent` recall and precision, per-flag precision/recall/F1;
+  legitimate and scam ads flagged (job ads); the same per language (multilingual); and the
+  keyword floor (`bot/evaluation/keyword_baseline.py`) on each;
+- on the contract set as before: `about_other`, stage, country, the topic intents, score
+  histograms and which messages flipped since the baseline;
 - intents: on a held-out fifth of the training data, with a second model trained on the
   other four fifths (cached like the main model); and the topic intents of the devset;
 - the dialogue: `rasa test core` on `tests/stories/*.yml` ("no test stories" when none).
 
-Writes `reports/eval/eval.json` and `reports/eval/index.html`, prints a short table, and
-exits 1 only when `STRICT=1` and a label's F1 fell by more than `EVAL_MARGIN` (0.05).
+Writes `reports/eval/eval.json` and `reports/eval/index.html`, prints the tables, and
+exits 1 only when `STRICT=1` and a flag's F1 or `urgent` recall (or a language's, or a
+job-ad share) on some dev set fell below the accepted baseline by more than its noise
+(`bot/evaluation/noise.py`: twice its bootstrap standard error, with floors). Exits 2 when
+a dev set cannot be read or breaks the contract's labels.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
@@ -34,22 +41,23 @@ from typing import Any
 import yaml
 
 from bot.evaluation.compare import (
-    DEFAULT_MARGIN,
     baseline_from_run,
     compare,
     describe_wrong,
     format_comparison,
     outcomes,
-    strict_failures,
     summary,
 )
+from bot.evaluation.devsets import DevSetError, DevSetInfo, dev_sets, label_problems, load_items
 from bot.evaluation.keyword_baseline import keyword_predict
 from bot.evaluation.metrics import format_table, multiclass, score
+from bot.evaluation.noise import regressions
+from bot.evaluation.per_set import baseline_entry, format_set, score_dev_set
 from bot.evaluation.report_html import render
 from bot.ops.screen import prediction_line
 from bot.settings import PROJECT_ROOT
 
-DEVSET = PROJECT_ROOT / "eval" / "devset.jsonl"
+DEVSET = PROJECT_ROOT / "eval" / "devset.jsonl"  # the contract English set
 BASELINE = PROJECT_ROOT / "eval" / "baseline.json"
 REPORT_DIR = PROJECT_ROOT / "reports" / "eval"
 STORIES_DIR = PROJECT_ROOT / "tests" / "stories"
@@ -64,8 +72,22 @@ SPLIT_SEED = 42
 
 
 def load_devset(path: Path = DEVSET) -> list[dict[str, Any]]:
-    """The labelled held-out messages."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    """The labelled held-out messages of one set."""
+    return load_items(path)
+
+
+def load_dev_sets(root: Path = PROJECT_ROOT) -> list[tuple[DevSetInfo, list[dict[str, Any]]]]:
+    """Every dev set with its items; DevSetError when one cannot be read or breaks the
+    contract's labels (a mislabelled set would be scored wrongly without a word)."""
+    loaded = []
+    for info in dev_sets(root):
+        items = load_items(root / info.relative_path)
+        problems = label_problems(items)
+        if problems:
+            shown = "; ".join(problems[:5]) + (" ..." if len(problems) > 5 else "")
+            raise DevSetError(f"{info.relative_path}: {len(problems)} label problems: {shown}")
+        loaded.append((info, items))
+    return loaded
 
 
 async def parse_all(model: Path, texts: Sequence[str]) -> list[dict[str, Any]]:
@@ -310,6 +332,31 @@ def build_run(
     }
 
 
+def add_dev_sets(
+    run: dict[str, Any],
+    sets: list[tuple[DevSetInfo, list[dict[str, Any]]]],
+    lantern: dict[str, list[dict[str, Any]]],
+    keyword: dict[str, list[dict[str, Any]]],
+    baseline: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The run with every dev set scored on its own (`dev_sets`) and what `STRICT=1`
+    would refuse (`strict`: the guarded figures that fell by more than their noise)."""
+    accepted = (baseline or {}).get("sets") or {}
+    records = [
+        score_dev_set(info, items, lantern[info.name], keyword[info.name], accepted.get(info.name))
+        for info, items in sets
+    ]
+    current = {record["name"]: record["guarded"] for record in records}
+    before = {name: entry.get("guarded") or {} for name, entry in accepted.items()}
+    run["dev_sets"] = records
+    run["strict"] = {
+        "has_baseline": bool(accepted),
+        "accepted_at": (baseline or {}).get("accepted_at"),
+        "failures": regressions(current, before),
+    }
+    return run
+
+
 def write_outputs(run: dict[str, Any], directory: Path = REPORT_DIR) -> tuple[Path, Path]:
     """`eval.json` and the self-contained `index.html`."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -320,9 +367,12 @@ def write_outputs(run: dict[str, Any], directory: Path = REPORT_DIR) -> tuple[Pa
 
 
 def short_table(run: dict[str, Any]) -> str:
-    """What `make eval` prints."""
+    """What `make eval` prints: each dev set against the targets, then the contract set's
+    details as before."""
     lantern, keyword = run["lantern"]["scores"], run["keyword"]["scores"]
-    lines = [
+    lines = [format_set(record) for record in run.get("dev_sets") or []]
+    lines += [
+        "== contract English set, in detail (about_other, stage, country):",
         format_table(lantern),
         f"keyword floor: flag micro F1 {keyword['flag_micro']['f1']:.3f}, "
         f"harmless flagged {keyword['harmless_flagged_rate']:.3f}",
@@ -358,6 +408,9 @@ def accept(report_dir: Path = REPORT_DIR, baseline_path: Path = BASELINE) -> int
         return 2
     run = json.loads(run_file.read_text(encoding="utf-8"))
     baseline = baseline_from_run(run, run["generated_at"])
+    baseline["sets"] = {
+        record["name"]: baseline_entry(record) for record in run.get("dev_sets") or []
+    }
     baseline_path.write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n", "utf-8")
     print(f"eval-accept: the run of {run['generated_at']} is the baseline ({baseline_path})")
     return 0
@@ -375,44 +428,77 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message="Slot auto-fill has been removed")
     from bot.ops.modelcache import ensure_model
 
+    try:
+        sets = load_dev_sets()
+    except DevSetError as error:
+        print(f"eval: {error}", file=sys.stderr)
+        return 2
+    by_name = {info.name: items for info, items in sets}
+    if "contract" not in by_name:
+        print(f"eval: {DEVSET.relative_to(PROJECT_ROOT)} is missing", file=sys.stderr)
+        return 2
     model = ensure_model()
-    devset = load_devset()
-    parses = asyncio.run(parse_all(model, [item["text"] for item in devset]))
-    lantern = [lantern_prediction(item["id"], p) for item, p in zip(devset, parses)]
-    keyword = [{"id": item["id"], **keyword_predict(item["text"])} for item in devset]
+    started = time.monotonic()
+    texts = [item["text"] for _info, items in sets for item in items]
+    parses = iter(asyncio.run(parse_all(model, texts)))
+    timings = {"parse_dev_sets": time.monotonic() - started}
+    lantern = {
+        info.name: [lantern_prediction(item["id"], next(parses)) for item in items]
+        for info, items in sets
+    }
+    keyword = {
+        info.name: [{"id": item["id"], **keyword_predict(item["text"])} for item in items]
+        for info, items in sets
+    }
+    started = time.monotonic()
     heldout_intents, heldout_screening = heldout_evaluation()
+    timings["heldout_intents"] = time.monotonic() - started
+    started = time.monotonic()
+    core = core_tests(model)
+    timings["test_stories"] = time.monotonic() - started
+    baseline = read_baseline()
     run = build_run(
-        devset,
-        lantern,
-        keyword,
+        by_name["contract"],
+        lantern["contract"],
+        keyword["contract"],
         model.name,
         heldout_intents,
         heldout_screening,
-        core_tests(model),
-        read_baseline(),
+        core,
+        baseline,
         datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
+    add_dev_sets(run, sets, lantern, keyword, baseline)
+    run["seconds"] = {phase: round(seconds, 1) for phase, seconds in timings.items()}
     json_path, html_path = write_outputs(run)
     print(short_table(run))
+    print("eval: seconds " + ", ".join(f"{k} {v}" for k, v in run["seconds"].items()))
     print(f"eval: written {json_path.relative_to(PROJECT_ROOT)} and "
           f"{html_path.relative_to(PROJECT_ROOT)} (open it in a browser)")  # fmt: skip
-    code, message = strict_verdict(run["comparison"], os.environ)
-    if message:
-        print(message)
+    code, message = strict_verdict(run, os.environ)
+    print(message)
     return code
 
 
-def strict_verdict(comparison: dict[str, Any], environ: Mapping[str, str]) -> tuple[int, str]:
-    """Exit code and message: 1 only with `STRICT=1` and a label's F1 fallen by more than
-    `EVAL_MARGIN` (default 0.05)."""
-    margin = float(environ.get("EVAL_MARGIN") or DEFAULT_MARGIN)
-    failures = strict_failures(comparison, margin)
+def strict_verdict(run: Mapping[str, Any], environ: Mapping[str, str]) -> tuple[int, str]:
+    """Exit code and message: 1 only with `STRICT=1` and a guarded figure of some dev set
+    fallen below the accepted baseline by more than its noise margin."""
+    strict = run.get("strict") or {}
+    if not strict.get("has_baseline"):
+        return 0, "eval: no accepted baseline for the dev sets; `make eval-accept` keeps this run"
+    failures = strict.get("failures") or []
     if not failures:
-        return 0, ""
+        return (
+            0,
+            f"eval: no guarded figure fell beyond its noise (baseline {strict.get('accepted_at')})",
+        )
     listed = "\n  ".join(failures)
     if environ.get("STRICT") == "1":
-        return 1, f"eval: STRICT=1 and F1 fell by more than {margin}:\n  {listed}"
-    return 0, f"eval: F1 fell by more than {margin} (STRICT=1 would fail):\n  {listed}"
+        return 1, f"eval: STRICT=1 and {len(failures)} figures fell beyond their noise:\n  {listed}"
+    return (
+        0,
+        f"eval: {len(failures)} figures fell beyond their noise (STRICT=1 would fail):\n  {listed}",
+    )
 
 
 if __name__ == "__main__":

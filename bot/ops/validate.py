@@ -7,13 +7,14 @@ Our checks (bot/evaluation/data_checks.py, bot/evaluation/response_checks.py):
 - no example is labelled against itself (flags on a dialogue intent or on stage `none`);
 - no two examples are exact or near duplicates (normalised texts, rapidfuzz ratio >= 95),
   and no duplicate pair carries conflicting labels;
-- no held-out message of eval/devset.jsonl stands in the training data;
+- no held-out message of any dev set (eval/devset.jsonl, eval/dev/*.jsonl) stands in the
+  training data, exactly or nearly (bot/evaluation/overlap.py: a word changed, words
+  reordered, a clause added or dropped; short harmless greetings and thanks are allowed);
 - every response is used, and every response the code or a rule names exists.
 """
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -21,13 +22,14 @@ from pathlib import Path
 from bot.evaluation.data_checks import (
     NEAR_DUPLICATE_RATIO,
     below_minimums,
-    devset_leaks,
     duplicate_pairs,
     inconsistent_labels,
     label_conflicts,
     labels_of,
     summarise,
 )
+from bot.evaluation.devsets import DevSetError, dev_sets, load_items
+from bot.evaluation.overlap import find_overlaps
 from bot.evaluation.response_checks import bot_code_files, check_responses
 from bot.settings import PROJECT_ROOT
 
@@ -60,13 +62,7 @@ def data_problems(root: Path = PROJECT_ROOT) -> dict[str, list[str]]:
     pairs = duplicate_pairs(examples)
     conflicts = label_conflicts(pairs)
     conflicting = {(id(a), id(b)) for a, b, _ in conflicts}
-    devset_file = root / "eval" / "devset.jsonl"
-    devset = (
-        [json.loads(line)["text"] for line in devset_file.read_text("utf-8").splitlines() if line]
-        if devset_file.exists()
-        else []
-    )
-    return {
+    checks = {
         "minimum examples": below_minimums(summarise(examples)),
         "labels that contradict each other": [
             f"{e.source}: {reason}: {_short(e.text)}" for e, reason in inconsistent_labels(examples)
@@ -80,11 +76,27 @@ def data_problems(root: Path = PROJECT_ROOT) -> dict[str, list[str]]:
             for a, b, ratio in pairs
             if (id(a), id(b)) not in conflicting
         ],
-        "held-out messages in the training data": [
-            f"{_short(held)} | {_short(trained)}"
-            for held, trained in devset_leaks(examples, devset)
-        ],
     }
+    checks.update(dev_set_overlaps(examples, root))
+    return checks
+
+
+def dev_set_overlaps(examples: list, root: Path = PROJECT_ROOT) -> dict[str, list[str]]:
+    """Per dev set: its messages that stand, exactly or nearly, in the training data."""
+    checks = {}
+    for info in dev_sets(root):
+        name = f"held-out messages copied in the training data ({info.relative_path})"
+        try:
+            items = load_items(root / info.relative_path)
+        except DevSetError as error:
+            checks[name] = [f"cannot check: {error}"]
+            continue
+        checks[name] = [
+            f"{found.dev_id} {found.kind} ({found.score:.0f}): {_short(found.dev_text)} | "
+            f"{found.training_source}: {_short(found.training_text)}"
+            for found in find_overlaps(items, examples)
+        ]
+    return checks
 
 
 def response_problems(root: Path = PROJECT_ROOT) -> dict[str, list[str]]:
