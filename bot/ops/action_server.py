@@ -17,7 +17,6 @@
 Usage: `python -m bot.ops.action_server --actions actions --port 5055` (rasa_sdk's options).
 """
 
-
 from __future__ import annotations
 
 import json
@@ -131,7 +130,6 @@ def prepare() -> None:
     default_directory()
     screening_messages()
     import actions.screening  # noqa: F401 (an import error must stop the start)
-
 
 
 def main() -> None:
