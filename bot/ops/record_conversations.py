@@ -33,6 +33,7 @@ import yaml
 
 from bot.conversations.erasure import ERASURES_TABLE
 from bot.conversations.events import events
+from bot.conversations.ids import stored_conversation_id
 from bot.conversations.recorded import RECORDED_FILE, ROW_KEYS, SCRIPTS_FILE
 from bot.ops.modelcache import ensure_model
 from bot.ops.processes import free_port
@@ -130,6 +131,7 @@ def play(stack: Stack, engine: sa.engine.Engine, script: Script) -> dict[str, An
         "about": script.about,
         "age_hours": script.age_hours,
         "sender_id": senders.pop() if senders else None,
+        "client_id": sender,
         "rows": [
             {
                 key: (json.loads(row.data) if key == "data" else row._mapping[key])
@@ -199,7 +201,13 @@ def record(scripts: list[Script], log_dir: Path) -> tuple[list[dict[str, Any]], 
                 connection.execute(sa.text(f"SELECT sender_id FROM {ERASURES_TABLE}")).scalars()
             )
         engine.dispose()
-    erased = {s.name for s in scripts if any(i.startswith(f"{s.name}-") for i in erased_ids)}
+    # Erasures are recorded under the stored (derived) id of the client's sender.
+    key = settings.conversation_id_key
+    erased = {
+        record["name"]
+        for record in records
+        if stored_conversation_id(key, "rest", record.pop("client_id")) in erased_ids
+    }
     return records, erased, model.name
 
 
