@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import secrets
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +15,8 @@ import sqlalchemy as sa
 
 from bot.conversations.ids import stored_conversation_id
 from bot.ops.modelcache import ensure_model
-from bot.ops.processes import free_port
-from bot.ops.stack import Stack
-from bot.settings import Settings, load_settings
+from bot.ops.stack import Stack, scratch_settings
+from bot.settings import Settings
 
 # The `browser` fixture (Debian Chromium driven by Playwright) for the browser tests.
 pytest_plugins = ["tests.browser"]
@@ -47,17 +44,9 @@ def model() -> Path:
 
 
 def make_settings(database_url: str, **changes: Any) -> Settings:
-    """Settings for a test bot: free ports, a fresh token and conversation key (unless
-    given, e.g. to restart a bot on the same conversations), its own database."""
-    values: dict[str, Any] = {
-        "rasa_port": free_port(),
-        "action_port": free_port(),
-        "bind_host": "127.0.0.1",
-        "rasa_token": secrets.token_urlsafe(16),
-        "conversation_id_key": secrets.token_urlsafe(32),
-        "database_url": database_url,
-    }
-    return replace(load_settings(env_file=None), **{**values, **changes})
+    """Settings for a test bot (`scratch_settings`); a conversation key can be given, e.g. to
+    restart a bot on the same conversations."""
+    return scratch_settings(database_url, **changes)
 
 
 @pytest.fixture()

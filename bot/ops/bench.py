@@ -22,7 +22,6 @@ import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +29,8 @@ from bot.ops import oversize
 from bot.ops.modelcache import ensure_model, rasa_env, rasa_executable
 from bot.ops.paths import cache_dir
 from bot.ops.processes import ManagedProcess, free_port, http_ok, wait_until
-from bot.ops.stack import Stack
-from bot.settings import PROJECT_ROOT, load_settings
+from bot.ops.stack import Stack, scratch_settings
+from bot.settings import PROJECT_ROOT
 
 REPORT = PROJECT_ROOT / "reports" / "bench.json"
 CONCURRENCY = (1, 10, 50)
@@ -133,14 +132,8 @@ def measure_serving(base_url: str, token: str, label: str) -> dict[str, Any]:
 
 def measure_lantern(model: Path, work: Path, workers: int = 1) -> dict[str, Any]:
     """Lantern on SQLite with free ports (several workers share Redis locks)."""
-    settings = replace(
-        load_settings(env_file=None),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        bind_host="127.0.0.1",
-        rasa_token=secrets.token_urlsafe(16),
-        conversation_id_key=secrets.token_urlsafe(32),
-        database_url=f"sqlite:///{work / f'bench-{workers}.db'}",
+    settings = scratch_settings(
+        f"sqlite:///{work / f'bench-{workers}.db'}",
         rasa_workers=workers,
         lock_store_type="redis" if workers > 1 else "in_memory",
         redis_db=5,

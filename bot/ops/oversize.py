@@ -10,21 +10,17 @@ comparison, in the same conditions). Numbers, never assertions.
 from __future__ import annotations
 
 import json
-import secrets
 import socket
 import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bot.limits import MAX_MESSAGE_CHARS
 from bot.ops.modelcache import ensure_model
-from bot.ops.processes import free_port
-from bot.ops.stack import Stack
-from bot.settings import load_settings
+from bot.ops.stack import Stack, scratch_settings
 
 HUGE_BYTES = 10 * 1024 * 1024
 AT_LIMIT = ("they promised a job in a casino, 1500 usd, no experience, free ticket. " * 300)[
@@ -100,15 +96,7 @@ def measure(host: str, port: int, token: str, rasa_pid: int) -> dict[str, Any]:
 def main() -> int:
     """Start a bot on SQLite, warm it up, measure, print."""
     with tempfile.TemporaryDirectory(prefix="lantern-oversize-") as folder:
-        settings = replace(
-            load_settings(env_file=None),
-            rasa_port=free_port(),
-            action_port=free_port(),
-            bind_host="127.0.0.1",
-            rasa_token=secrets.token_urlsafe(16),
-            conversation_id_key=secrets.token_urlsafe(32),
-            database_url=f"sqlite:///{folder}/oversize.db",
-        )
+        settings = scratch_settings(f"sqlite:///{folder}/oversize.db")
         with Stack(settings, ensure_model(), Path(folder)) as stack:
             _post_ms(f"{settings.rasa_url}/webhooks/rest/webhook", {"sender": "w", "message": "hi"})
             figures = measure(

@@ -24,7 +24,7 @@ import secrets
 import sys
 import tempfile
 import urllib.request
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,8 @@ from bot.conversations.events import events
 from bot.conversations.ids import stored_conversation_id
 from bot.conversations.recorded import RECORDED_FILE, ROW_KEYS, SCRIPTS_FILE
 from bot.ops.modelcache import ensure_model
-from bot.ops.processes import free_port
-from bot.ops.stack import Stack
-from bot.settings import PROJECT_ROOT, load_settings
+from bot.ops.stack import Stack, scratch_settings
+from bot.settings import PROJECT_ROOT
 
 HOUR = 3600.0
 
@@ -180,14 +179,8 @@ def record(scripts: list[Script], log_dir: Path) -> tuple[list[dict[str, Any]], 
     """Play every script against a fresh bot; return the records, the names of the erased
     conversations that left an erasure record, and the model's file name."""
     model = ensure_model()
-    settings = replace(
-        load_settings(env_file=None),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        bind_host="127.0.0.1",
-        rasa_token=secrets.token_urlsafe(16),
-        conversation_id_key=secrets.token_urlsafe(32),
-        database_url=f"sqlite:///{log_dir / 'recording.db'}",
+    settings = scratch_settings(
+        f"sqlite:///{log_dir / 'recording.db'}",
         lock_store_type="in_memory",
     )
     with Stack(settings, model, log_dir) as stack:

@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from bot.conversations.ids import conversation_key
 from bot.ops.modelcache import rasa_env
 from bot.ops.preflight import check_service
 from bot.ops.processes import ManagedProcess, http_ok, stop_all, wait_until
-from bot.settings import PROJECT_ROOT, RASA_TOKEN_VARIABLE, Settings
+from bot.settings import PROJECT_ROOT, RASA_TOKEN_VARIABLE, Settings, load_settings
 from bot.storage import check_redis, ensure_database
 
 FALLBACK_MARKER = "InMemoryTrackerStore"
 STARTUP_TIMEOUT_S = 240.0
+
+
+def scratch_settings(database_url: str, **changes: Any) -> Settings:
+    """Settings for a throw-away bot (tests, benchmarks, recordings): free ports on
+    127.0.0.1, a fresh token and conversation key (unless given), its own database."""
+    from bot.ops.processes import free_port
+
+    values: dict[str, Any] = {
+        "rasa_port": free_port(),
+        "action_port": free_port(),
+        "bind_host": "127.0.0.1",
+        "rasa_token": secrets.token_urlsafe(16),
+        "conversation_id_key": secrets.token_urlsafe(32),
+        "database_url": database_url,
+    }
+    return replace(load_settings(env_file=None), **{**values, **changes})
 
 
 @dataclass
