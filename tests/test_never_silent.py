@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.screening as screening_actions
+from bot.conversations.ids import KEY_VARIABLE as CONVERSATION_KEY
 from bot.ops.preflight import StartupCheckFailed, check_service, model_problems
 from bot.ops.processes import free_port
 from bot.ops.stack import Stack
@@ -180,6 +182,8 @@ def test_rasa_refuses_to_serve_a_model_it_cannot_load(model, tmp_path):
     result = subprocess.run(
         [*command, "--port", str(free_port()), "--endpoints", str(endpoints)],
         cwd=PROJECT_ROOT,
+        # The channels refuse to start without a conversation key (bot/conversations/ids.py).
+        env={**os.environ, CONVERSATION_KEY: secrets.token_urlsafe(32)},
         capture_output=True,
         text=True,
         timeout=400,
