@@ -49,10 +49,11 @@ def test_the_env_file_is_created_private_and_an_existing_one_is_made_private(
     assert "RASA_TOKEN=" in created.read_text() and "change-me" not in created.read_text()
 
     old = tmp_path / "old.env"
-    old.write_text("RASA_TOKEN=abc\n")
+    kept = "RASA_TOKEN=abc\nCONVERSATION_ID_KEY=an-existing-key-of-enough-length-0123456789\n"
+    old.write_text(kept)
     assert mode(old) == 0o644
     assert ensure_env_file(old) is False
-    assert mode(old) == 0o600 and old.read_text() == "RASA_TOKEN=abc\n"
+    assert mode(old) == 0o600 and old.read_text() == kept
 
 
 def test_a_private_folder_is_0700_even_when_it_existed(tmp_path, default_umask):

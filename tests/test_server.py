@@ -80,7 +80,7 @@ def test_parse_shows_every_flag_with_a_score(sqlite_bot):
 def test_the_language_slot_follows_the_person_and_one_word_does_not_switch_it(sqlite_bot):
     def language_after(message: str) -> str | None:
         say(sqlite_bot, "language", message)
-        return tracker(sqlite_bot, "language")["slots"]["language"]
+        return tracker(sqlite_bot, stored_id(sqlite_bot, "language"))["slots"]["language"]
 
     assert language_after("họ lấy hộ chiếu của tôi và không cho tôi ra ngoài") == "vi"
     assert language_after("ok") == "vi"
